@@ -1,0 +1,130 @@
+//! The `aoscomm decode` command line: exit codes, stdout/stderr contract, --type, stdin.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn aoscomm(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aoscomm"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn aoscomm");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+const PRETTY_ENVELOPE: &str = r#"{
+  "Header": {"SystemID": "unit-1", "version": "7", "txn": "5f0c1e0a-8a51-4f5e-9a57-2f7f6c3d9b10"},
+  "data": {"messageType": "stateAcceptance", "instance": "10",
+           "item": {"id": "svc"}, "subject": {"id": "sub"},
+           "checksum": "ABCD", "result": "accepted", "unknown": [1, 2]}
+}"#;
+
+#[test]
+fn decode_prints_canonical_encoding() {
+    let out = aoscomm(&["decode"], PRETTY_ENVELOPE.as_bytes());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"header\":{\"version\":7,\"systemId\":\"unit-1\",\"txn\":\"5f0c1e0a-8a51-4f5e-9a57-2f7f6c3d9b10\"},\"data\":{\"messageType\":\"stateAcceptance\",\"item\":{\"id\":\"svc\"},\"subject\":{\"id\":\"sub\"},\"instance\":10,\"checksum\":\"abcd\",\"result\":\"accepted\",\"reason\":\"\"}}\n"
+    );
+    // "-" is stdin too, and a bare data object works
+    let out = aoscomm(&["decode", "-"], br#"{"messageType":"nack"}"#);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"messageType\":\"nack\",\"retryAfter\":500}\n"
+    );
+}
+
+#[test]
+fn decode_reads_files_and_named_sub_objects() {
+    let dir = std::env::temp_dir().join(format!("aoscomm-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let p = dir.join("ident.json");
+    std::fs::write(
+        &p,
+        r#"{"item":{"codename":"x"},"subject":{"codename":"y"},"instance":"3"}"#,
+    )
+    .expect("write");
+    let out = aoscomm(
+        &[
+            "decode",
+            "--type",
+            "instanceIdent",
+            p.to_str().expect("path"),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"item\":{\"codename\":\"x\"},\"subject\":{\"codename\":\"y\"},\"instance\":3}\n"
+    );
+    // a message type name parses a bare data object as that type
+    let out = aoscomm(
+        &["decode", "--type", "requestLog"],
+        br#"{"logType":"crashLog","filter":{}}"#,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"messageType\":\"requestLog\",\"logType\":\"crashLog\",\"filter\":{\"nodeIds\":[]}}\n"
+    );
+    let out = aoscomm(
+        &["decode", "--type", "serviceDiscoveryResponse"],
+        br#"{"connectionInfo":["wss://a"],"errorCode":2}"#,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"version\":0,\"systemId\":\"\",\"nextRequestDelay\":0,\"connectionInfo\":[\"wss://a\"],\"authToken\":\"\",\"errorCode\":2}\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn invalid_input_gives_one_line_and_exit_1() {
+    let doc = br#"{"header":{"version":7},"data":{"messageType":"unitStatus","nodes":[{"identity":{"codename":"a"},"nodeGroupSubject":{"codename":"t"},"osInfo":{},"state":"error"},{"identity":{"title":"x"}}]}}"#;
+    let out = aoscomm(&["decode"], doc);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "data.nodes[1].identity: missing key \"codename\"\n"
+    );
+    // a value with a newline still gives one line
+    let out = aoscomm(
+        &["decode"],
+        b"{\"header\":{\"version\":7},\"data\":{\"messageType\":\"a\\nb\"}}",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_documents_decode() {
+    let out = aoscomm(&["decode", "--type", "nonsense"], b"{}");
+    assert_eq!(out.status.code(), Some(2));
+    let out = aoscomm(&["decode", "/nonexistent/file.json"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let out = aoscomm(&["--help"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("decode"));
+    let out = aoscomm(&["decode", "--help"], b"");
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("--type") && help.contains("exit status is 1"),
+        "{help}"
+    );
+}

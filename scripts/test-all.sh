@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting, lints, the Rust test suites (unit, conformance
+# against ../shared/protocol/vectors when present, our own test data, proptest, CLI), and a
+# fuzzing smoke run of the decoder. Exits non-zero on the first failure.
+#
+# Needs: a Rust toolchain with clippy and rustfmt, and cargo-fuzz (`.ci/run` installs it).
+# AOSCOMM_FUZZ_SECONDS sets the fuzz run's length (default 60).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --workspace --locked
+
+step "fuzz smoke run: decoder, ${AOSCOMM_FUZZ_SECONDS:-60} s"
+mkdir -p fuzz/corpus/decode target
+rc=0
+(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run decode corpus/decode \
+    ../aoscomm/tests/data/canonical ../aoscomm/tests/data/lenient -- \
+    -max_total_time="${AOSCOMM_FUZZ_SECONDS:-60}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1) \
+    > target/fuzz-decode.log 2>&1 || rc=$?
+grep -E '^(Done|stat::number_of_executed_units)' target/fuzz-decode.log || true
+if [ "$rc" -ne 0 ]; then
+    tail -n 60 target/fuzz-decode.log >&2
+    echo "fuzz: the decoder target failed (exit $rc); see fuzz/artifacts/decode" >&2
+    exit 1
+fi
+
+step "all tests passed"
