@@ -744,7 +744,9 @@ mod tests {
     #[test]
     fn duplicate_keys_are_flagged_case_insensitively() {
         let v = parse(br#"{"txn":"a","TXN":"b"}"#, DEFAULT_MAX_INPUT).expect("parses");
-        let e = Obj::root(&v, "header").err().expect("duplicate");
+        let Err(e) = Obj::root(&v, "header") else {
+            panic!("duplicate expected")
+        };
         assert_eq!(
             e.to_string(),
             "header: duplicate key \"TXN\" (keys are matched case-insensitively)"
@@ -791,7 +793,7 @@ mod tests {
 
     #[test]
     fn size_limit_applies_before_parsing() {
-        let e = parse(&[b' '; 100], 10).err().expect("too large");
+        let e = parse(&[b' '; 100], 10).expect_err("too large");
         assert_eq!(e.path(), "json");
     }
 }
