@@ -791,7 +791,7 @@ mod tests {
 
     #[test]
     fn size_limit_applies_before_parsing() {
-        let e = parse(&[b' '; 100], 10).err().expect("too large");
+        let e = parse(&[b' '; 100], 10).expect_err("too large");
         assert_eq!(e.path(), "json");
     }
 }
