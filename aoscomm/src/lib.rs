@@ -3,14 +3,24 @@
 //! This crate is the one core every binding shares:
 //!
 //! * [`protocol`]: the typed model of all 26 message types and the codec (no I/O).
+//! * [`tls`]: CA bundle, client certificate and key (PEM or a custom signer) → rustls config.
+//! * [`transport`]: the typed [`transport::TransportError`] of discovery and WebSocket.
+//! * [`discovery`]: the service-discovery POST (§4).
+//! * [`ws`]: the WebSocket to the cloud (§4.4).
+//! * `cloud` (feature `cloud`): a real mock cloud on 127.0.0.1 for tests.
 //!
-//! The session engine, transport, client and mock cloud arrive in later layers; the C, Python and
-//! uniffi bindings wrap this crate and hold no protocol logic of their own.
+//! The session engine and client arrive in later layers; the C, Python and uniffi bindings wrap
+//! this crate and hold no protocol logic of their own.
 
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+pub mod discovery;
+mod net;
 pub mod protocol;
+pub mod tls;
+pub mod transport;
+pub mod ws;
 
 /// The crate version (`CARGO_PKG_VERSION`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
