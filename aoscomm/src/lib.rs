@@ -15,6 +15,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+#[cfg(feature = "cloud")]
+pub mod cloud;
 pub mod discovery;
 mod net;
 pub mod protocol;
