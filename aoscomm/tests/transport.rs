@@ -852,3 +852,69 @@ fn blocking_mock_and_waits() {
     assert!(!c.wait_for_blocking(|s| s.connections > 1, Duration::from_millis(50)));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn plain_ws_and_http_schemes_skip_tls() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    bounded(async {
+        let c = cloud().await;
+        let tls = config(&c.client_tls());
+        // ws:// — a plain tokio-tungstenite echo server
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = l.local_addr().expect("addr");
+        tokio::spawn(async move {
+            if let Ok((s, _)) = l.accept().await {
+                if let Ok(mut ws) = tokio_tungstenite::accept_async(s).await {
+                    while let Some(Ok(m)) = ws.next().await {
+                        if m.is_binary() && ws.send(m).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        let mut ws = connect(&format!("ws://{addr}"), "t", tls.clone(), &WsOptions::default())
+            .await
+            .expect("plain ws");
+        ws.send_binary(b"echo".to_vec(), SHORT).await.expect("send");
+        match ws.recv().await.expect("open").expect("recv") {
+            WsIncoming::Binary(b) => assert_eq!(b, b"echo"),
+            other => panic!("{other:?}"),
+        }
+        // http:// — a minimal HTTP/1.1 responder
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = l.local_addr().expect("addr");
+        tokio::spawn(async move {
+            if let Ok((mut s, _)) = l.accept().await {
+                let mut buf = vec![0u8; 4096];
+                let mut got = Vec::new();
+                // read the head and the (small) body
+                while !String::from_utf8_lossy(&got).contains("\"version\":7") {
+                    match s.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let body = br#"{"connectionInfo":["ws://x/"],"authToken":"tok"}"#;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = s.write_all(head.as_bytes()).await;
+                let _ = s.write_all(body).await;
+            }
+        });
+        let r = discover(
+            &format!("http://{addr}/sd/v7/"),
+            &ServiceDiscoveryRequest::v7("sys"),
+            tls,
+            SHORT,
+        )
+        .await
+        .expect("plain http discovery");
+        assert_eq!(r.connection_info, vec!["ws://x/"]);
+        assert_eq!(r.auth_token, "tok");
+    })
+    .await
+}
