@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use aoscomm::protocol::{canonicalize, DocumentKind, MessageType};
 use clap::{Parser, Subcommand};
 
+mod cli;
+
 #[derive(Parser, Debug)]
 #[command(name = "aoscomm", version, about = "AosCloud protocol v7 unit-side toolkit", long_about = None)]
 struct Cli {
@@ -16,6 +18,48 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Start the mock cloud and a client in one process and exchange every v7 message type.
+    ///
+    /// Prints a transcript (each message, its outcome and round trip), forces one nack and one
+    /// disconnect on the way, and ends with a summary. Exit status 0 when all 26 types were
+    /// exchanged and every message was acked.
+    Demo {
+        /// Also write the cloud message log (TX:/RX: lines) to this file.
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
+    },
+    /// Run the mock cloud: prints its URLs and writes its test PKI to a folder.
+    Cloud {
+        /// Where to write ca.pem, client.pem and client-key.pem.
+        #[arg(long, value_name = "DIR", default_value = "aoscomm-pki")]
+        pki_dir: PathBuf,
+        /// The unit system ID the mock accepts.
+        #[arg(long, default_value = "test_system_id")]
+        system_id: String,
+    },
+    /// Connect as a unit: prints received messages as JSON lines on stdout, sends the JSON
+    /// `data` objects read from stdin (one per line); events go to stderr.
+    Connect {
+        #[arg(long, value_name = "URL")]
+        discovery_url: String,
+        /// CA bundle (PEM) the cloud must chain to.
+        #[arg(long, value_name = "FILE")]
+        ca: PathBuf,
+        /// Client certificate chain (PEM).
+        #[arg(long, value_name = "FILE")]
+        cert: PathBuf,
+        /// Client key (PEM: PKCS#1, PKCS#8 or SEC1).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        #[arg(long)]
+        system_id: String,
+        /// Verify the cloud's certificate against this name instead of the URL host.
+        #[arg(long)]
+        server_name: Option<String>,
+        /// Write the cloud message log here.
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
+    },
     /// Validate a v7 JSON document and print its canonical encoding.
     ///
     /// Reads a whole envelope ({"header":...,"data":...}) or a bare data object
@@ -94,5 +138,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Decode { kind, file } => decode(kind, file),
+        Command::Demo { log } => cli::demo::run(log),
+        Command::Cloud { pki_dir, system_id } => cli::cloud::run(pki_dir, system_id),
+        Command::Connect {
+            discovery_url,
+            ca,
+            cert,
+            key,
+            system_id,
+            server_name,
+            log,
+        } => cli::connect::run(cli::connect::Args {
+            discovery_url,
+            ca,
+            cert,
+            key,
+            system_id,
+            server_name,
+            log,
+        }),
     }
 }

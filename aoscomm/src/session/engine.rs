@@ -230,6 +230,11 @@ impl Session {
         self.connected
     }
 
+    /// The `txn` of a held message.
+    pub fn txn_of(&self, id: MessageId) -> Option<&str> {
+        self.held.get(&id).map(|h| h.txn.as_str())
+    }
+
     /// Messages held: queued, delayed or awaiting an ack.
     pub fn held(&self) -> usize {
         self.held.len()
