@@ -35,7 +35,11 @@ pub(crate) async fn run(
         let tcp = tokio::select! {
             _ = super::stopped(&mut shutdown) => return,
             r = listener.accept() => match r {
-                Ok((tcp, _)) => tcp,
+                Ok((tcp, _)) => {
+                    // small frames (acks) must not wait for Nagle + delayed ACK
+                    let _ = tcp.set_nodelay(true);
+                    tcp
+                }
                 Err(e) => {
                     tracing::debug!(error = %e, "mock ws: accept failed");
                     continue;
