@@ -135,15 +135,27 @@ fn demo_exchanges_all_types_and_its_log_re_decodes() {
     let log = dir.join("cloud.log");
     let out = aoscomm(&["demo", "--log", log.to_str().expect("path")], b"");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("message types exchanged: 26 of 26"), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("message types exchanged: 26 of 26"),
+        "{stdout}"
+    );
     assert!(stdout.contains("reconnects 1"), "{stdout}");
     assert!(stdout.contains("nacked once"), "{stdout}");
     let text = std::fs::read_to_string(&log).expect("log");
     let mut n = 0;
     for line in text.lines() {
-        let json = line.strip_prefix("TX: ").or_else(|| line.strip_prefix("RX: ")).expect("TX:/RX: prefix");
-        aoscomm::protocol::Envelope::decode(json.as_bytes()).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let json = line
+            .strip_prefix("TX: ")
+            .or_else(|| line.strip_prefix("RX: "))
+            .expect("TX:/RX: prefix");
+        aoscomm::protocol::Envelope::decode(json.as_bytes())
+            .unwrap_or_else(|e| panic!("{line}: {e}"));
         n += 1;
     }
     assert!(n >= 50, "{n} log lines");
