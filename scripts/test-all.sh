@@ -17,7 +17,11 @@ step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test"
-cargo test --workspace --locked
+mkdir -p target
+# --nocapture: the conformance and no-loss tests print their counts
+cargo test --workspace --locked -- --nocapture 2>&1 | tee target/cargo-test.log
+passed=$(grep -oE 'test result: [a-zA-Z]+\. [0-9]+ passed' target/cargo-test.log | awk '{s+=$4} END {print s+0}')
+failed=$(grep -oE '; [0-9]+ failed' target/cargo-test.log | awk '{s+=$2} END {print s+0}')
 
 step "fuzz smoke run: decoder, ${AOSCOMM_FUZZ_SECONDS:-60} s"
 mkdir -p fuzz/corpus/decode target
@@ -34,3 +38,4 @@ if [ "$rc" -ne 0 ]; then
 fi
 
 step "all tests passed"
+echo "rust tests: ${passed} passed, ${failed} failed"
