@@ -39,27 +39,7 @@ enum Command {
     },
     /// Connect as a unit: prints received messages as JSON lines on stdout, sends the JSON
     /// `data` objects read from stdin (one per line); events go to stderr.
-    Connect {
-        #[arg(long, value_name = "URL")]
-        discovery_url: String,
-        /// CA bundle (PEM) the cloud must chain to.
-        #[arg(long, value_name = "FILE")]
-        ca: PathBuf,
-        /// Client certificate chain (PEM).
-        #[arg(long, value_name = "FILE")]
-        cert: PathBuf,
-        /// Client key (PEM: PKCS#1, PKCS#8 or SEC1).
-        #[arg(long, value_name = "FILE")]
-        key: PathBuf,
-        #[arg(long)]
-        system_id: String,
-        /// Verify the cloud's certificate against this name instead of the URL host.
-        #[arg(long)]
-        server_name: Option<String>,
-        /// Write the cloud message log here.
-        #[arg(long, value_name = "FILE")]
-        log: Option<PathBuf>,
-    },
+    Connect(cli::connect::Args),
     /// Validate a v7 JSON document and print its canonical encoding.
     ///
     /// Reads a whole envelope ({"header":...,"data":...}) or a bare data object
@@ -140,22 +120,6 @@ fn main() -> ExitCode {
         Command::Decode { kind, file } => decode(kind, file),
         Command::Demo { log } => cli::demo::run(log),
         Command::Cloud { pki_dir, system_id } => cli::cloud::run(pki_dir, system_id),
-        Command::Connect {
-            discovery_url,
-            ca,
-            cert,
-            key,
-            system_id,
-            server_name,
-            log,
-        } => cli::connect::run(cli::connect::Args {
-            discovery_url,
-            ca,
-            cert,
-            key,
-            system_id,
-            server_name,
-            log,
-        }),
+        Command::Connect(args) => cli::connect::run(args),
     }
 }

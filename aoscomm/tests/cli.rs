@@ -161,3 +161,59 @@ fn demo_exchanges_all_types_and_its_log_re_decodes() {
     assert!(n >= 50, "{n} log lines");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn cloud_and_connect_commands_talk_to_each_other() {
+    use std::io::{BufRead, BufReader};
+    let dir = std::env::temp_dir().join(format!("aoscomm-pki-{}", std::process::id()));
+    let mut cloud = Command::new(env!("CARGO_BIN_EXE_aoscomm"))
+        .args(["cloud", "--pki-dir", dir.to_str().expect("path")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn cloud");
+    let mut lines = BufReader::new(cloud.stdout.take().expect("stdout")).lines();
+    let mut discovery = String::new();
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        if let Some(u) = line.strip_prefix("discovery_url ") {
+            discovery = u.to_string();
+        }
+        if line.starts_with("connect with:") {
+            break;
+        }
+    }
+    assert!(discovery.starts_with("https://127.0.0.1:"), "{discovery}");
+    let p = |f: &str| dir.join(f).to_str().expect("path").to_string();
+    let args = [
+        "connect",
+        "--discovery-url",
+        &discovery,
+        "--ca",
+        &p("ca.pem"),
+        "--cert",
+        &p("client.pem"),
+        "--key",
+        &p("client-key.pem"),
+        "--system-id",
+        "test_system_id",
+    ];
+    let out = aoscomm(
+        &args,
+        b"{\"messageType\":\"alerts\",\"items\":[]}\n{\"messageType\":\"bogus\"}\n",
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("alerts #1 txn") && stderr.contains("acked after 1 transmission"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("not sent: invalid data: data.messageType: unknown messageType \"bogus\""),
+        "{stderr}"
+    );
+    drop(cloud.stdin.take()); // EOF ends the mock
+    assert!(cloud.wait().expect("wait").success());
+    let _ = std::fs::remove_dir_all(&dir);
+}

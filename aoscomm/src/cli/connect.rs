@@ -10,13 +10,28 @@ use std::time::Duration;
 use aoscomm::client::{Client, ClientEvent, SendOptions};
 use aoscomm::tls::PemSource;
 
+#[derive(clap::Args, Debug)]
 pub struct Args {
+    /// The service-discovery URL.
+    #[arg(long, value_name = "URL")]
     pub discovery_url: String,
+    /// CA bundle (PEM) the cloud must chain to.
+    #[arg(long, value_name = "FILE")]
     pub ca: PathBuf,
+    /// Client certificate chain (PEM).
+    #[arg(long, value_name = "FILE")]
     pub cert: PathBuf,
+    /// Client key (PEM: PKCS#1, PKCS#8 or SEC1).
+    #[arg(long, value_name = "FILE")]
     pub key: PathBuf,
+    /// The unit's system ID.
+    #[arg(long)]
     pub system_id: String,
+    /// Verify the cloud's certificate against this name instead of the URL host.
+    #[arg(long)]
     pub server_name: Option<String>,
+    /// Write the cloud message log here.
+    #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
 }
 

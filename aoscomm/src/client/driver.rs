@@ -41,19 +41,34 @@ pub(crate) async fn run(shared: Arc<Shared>, mut schedule: ReconnectSchedule) {
     };
     let request = ServiceDiscoveryRequest::v7(cfg.system_id.clone());
 
-    while !shared.is_closing() {
+    // Set once `close` is called: until then keep trying to deliver what is held.
+    let mut drain_until: Option<Instant> = None;
+    loop {
+        if let Some(drain) = shared.closing_drain() {
+            let until = *drain_until.get_or_insert_with(|| Instant::now() + drain);
+            if shared.lock_session().held() == 0 || Instant::now() >= until {
+                break;
+            }
+        }
+        // Resolves when the loop must look again: `close` was called, or the drain ran out.
+        let stop = async {
+            match drain_until {
+                Some(until) => tokio::time::sleep_until(until).await,
+                None => shared.closing.notified().await,
+            }
+        };
         let now = Instant::now();
         match schedule.next_step(now.into_std()) {
             ConnectStep::Wait(t) => {
                 tokio::select! {
                     _ = tokio::time::sleep_until(Instant::from_std(t)) => {}
-                    _ = shared.closing.notified() => {}
+                    _ = stop => {}
                 }
             }
             ConnectStep::Discover { url } => {
                 let res = tokio::select! {
                     r = discovery::discover_with(&url, &request, shared.tls.clone(), &disc_opts) => r,
-                    _ = shared.closing.notified() => continue,
+                    _ = stop => continue,
                 };
                 match res {
                     Ok(resp) => {
@@ -70,7 +85,7 @@ pub(crate) async fn run(shared: Arc<Shared>, mut schedule: ReconnectSchedule) {
             ConnectStep::Upgrade { url, auth_token } => {
                 let res = tokio::select! {
                     r = ws::connect(&url, &auth_token, shared.tls.clone(), &ws_opts) => r,
-                    _ = shared.closing.notified() => continue,
+                    _ = stop => continue,
                 };
                 match res {
                     Ok(conn) => {
