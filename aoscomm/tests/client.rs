@@ -766,3 +766,48 @@ fn message_log_is_written_and_re_decodes() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn scenario_3_subscribers_are_independent() {
+    // The reference's listener subscribe/unsubscribe becomes independent event streams.
+    let cloud = cloud();
+    let c = builder(&cloud).build().expect("client");
+    let a = c.subscribe();
+    let b = c.subscribe();
+    c.start().expect("start");
+    wait_connected(&a);
+    drop(b); // unsubscribing one stream does not affect the other
+    let h = c.send(alerts()).expect("send");
+    let id = wait_event(&a, |e| match e {
+        ClientEvent::Delivery { id, .. } => Some(*id),
+        _ => None,
+    });
+    assert_eq!(id, h.id());
+    c.close();
+    // after close the stream ends instead of blocking
+    let t0 = Instant::now();
+    while a.recv_timeout(WAIT).is_some() {}
+    assert!(t0.elapsed() < WAIT);
+}
+
+#[test]
+fn runs_on_a_runtime_it_is_handed() {
+    let cloud = cloud();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let c = builder(&cloud)
+        .runtime(rt.handle().clone())
+        .build()
+        .expect("client");
+    let ev = c.subscribe();
+    c.start().expect("start");
+    wait_connected(&ev);
+    let outcome = rt.block_on(async { c.send(alerts()).expect("send").outcome().await });
+    assert!(outcome.is_acked());
+    assert!(c.close().undelivered.is_empty());
+    drop(c);
+    drop(rt); // the caller's runtime is still usable until the caller drops it
+}
