@@ -372,6 +372,14 @@ impl MockCloud {
     }
 
     fn command(&self, cmd: ConnCmd) -> bool {
+        // The unit may report Connected a moment before the mock has registered the connection
+        // it just accepted: outside async code, wait (bounded) for that registration.
+        if tokio::runtime::Handle::try_current().is_err() {
+            self.shared.wait_inner_blocking(
+                |i| i.conn.is_some() || i.accepting == 0,
+                Duration::from_secs(5),
+            );
+        }
         let lock = self.shared.lock();
         lock.conn.as_ref().is_some_and(|c| c.tx.send(cmd).is_ok())
     }

@@ -163,6 +163,9 @@ pub(crate) struct Inner {
     pub state: CloudState,
     pub script: Script,
     pub conn: Option<ConnHandle>,
+    /// Upgrades answered 101 whose connection is not registered yet (the unit may already
+    /// report Connected).
+    pub accepting: u32,
 }
 
 /// The shared state: a mutex, a condvar for blocking waits and a watch for async waits.
@@ -214,15 +217,20 @@ impl Shared {
     }
 
     pub fn wait_for_blocking(&self, pred: impl Fn(&CloudState) -> bool, timeout: Duration) -> bool {
+        self.wait_inner_blocking(|i| pred(&i.state), timeout)
+    }
+
+    /// Blocks until `pred` holds on the whole inner state, or `timeout` passes.
+    pub fn wait_inner_blocking(&self, pred: impl Fn(&Inner) -> bool, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let mut guard = self.lock();
         loop {
-            if pred(&guard.state) {
+            if pred(&guard) {
                 return true;
             }
             let now = Instant::now();
             if now >= deadline {
-                return false;
+                return pred(&guard);
             }
             guard = match self.cond.wait_timeout(guard, deadline - now) {
                 Ok((g, _)) => g,

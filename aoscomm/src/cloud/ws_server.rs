@@ -70,6 +70,9 @@ async fn serve(shared: Arc<Shared>, acceptor: TlsAcceptor, tcp: TcpStream, info:
         return;
     };
     let cb_shared = shared.clone();
+    // Set when this upgrade was answered 101 (and counted in `accepting`).
+    let answered_101 = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let cb_answered = answered_101.clone();
     let callback = move |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
         cb_shared.update(|i| {
             let authorization = header(req, http::header::AUTHORIZATION);
@@ -86,6 +89,8 @@ async fn serve(shared: Arc<Shared>, acceptor: TlsAcceptor, tcp: TcpStream, info:
                 status,
             });
             if status == 101 {
+                i.accepting += 1;
+                cb_answered.store(true, std::sync::atomic::Ordering::SeqCst);
                 Ok(resp)
             } else {
                 Err(error_response(status))
@@ -96,13 +101,19 @@ async fn serve(shared: Arc<Shared>, acceptor: TlsAcceptor, tcp: TcpStream, info:
         .max_message_size(Some(info.max_message_size))
         .max_frame_size(Some(info.max_message_size));
     let accept = tokio_tungstenite::accept_hdr_async_with_config(tls, callback, Some(config));
-    let mut ws = match tokio::time::timeout(Duration::from_secs(10), accept).await {
+    let accepted = tokio::time::timeout(Duration::from_secs(10), accept).await;
+    let mut ws = match accepted {
         Ok(Ok(ws)) => ws,
-        Ok(Err(e)) => {
-            tracing::debug!(error = %e, "mock ws: upgrade failed");
+        failed => {
+            if let Ok(Err(e)) = failed {
+                tracing::debug!(error = %e, "mock ws: upgrade failed");
+            }
+            // an upgrade that was answered 101 but failed afterwards is no longer pending
+            if answered_101.load(std::sync::atomic::Ordering::SeqCst) {
+                shared.update(|i| i.accepting = i.accepting.saturating_sub(1));
+            }
             return;
         }
-        Err(_) => return,
     };
 
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -111,6 +122,7 @@ async fn serve(shared: Arc<Shared>, acceptor: TlsAcceptor, tcp: TcpStream, info:
         let id = i.state.connections;
         i.state.current_connection = Some(id);
         i.conn = Some(ConnHandle { id, tx: tx.clone() });
+        i.accepting = i.accepting.saturating_sub(1);
         (id, std::mem::take(&mut i.script.pending))
     });
     let mut ok = true;
