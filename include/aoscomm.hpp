@@ -629,10 +629,10 @@ class MockCloud {
     while (n < sizeof(txn) && txn[n] != '\0') ++n;
     return std::string(txn, n);
   }
-  // retry_after: the nack's retryAfter (unset: the library's default).
-  void set_ack_mode(AckMode mode, std::optional<std::chrono::milliseconds> retry_after = {}) {
-    int64_t ra = retry_after ? static_cast<int64_t>(retry_after->count()) : -1;
-    detail::check(aoscomm_mock_cloud_set_ack_mode(raw_, static_cast<uint32_t>(mode), ra),
+  // retry_after: the retryAfter the nacks carry (modes NackAll and NackFirstOnce).
+  void set_ack_mode(AckMode mode, std::chrono::milliseconds retry_after = std::chrono::milliseconds(0)) {
+    detail::check(aoscomm_mock_cloud_set_ack_mode(raw_, static_cast<uint32_t>(mode),
+                                                  static_cast<int64_t>(retry_after.count())),
                   "aoscomm_mock_cloud_set_ack_mode");
   }
   void answer_blob_requests(bool on) {
