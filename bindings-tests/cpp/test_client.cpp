@@ -201,7 +201,9 @@ INSTANTIATE_TEST_SUITE_P(UnitToCloud, SendEveryType, ::testing::ValuesIn(kUnitTo
 class ReceiveEveryType : public AosComm, public ::testing::WithParamInterface<TypeCase> {};
 
 TEST_P(ReceiveEveryType, ArrivesThroughTheHandler) {
-  start();
+  auto& c = start();
+  // Make sure the cloud side has registered the connection before it pushes.
+  ASSERT_EQ(c.delivery(c.send(kMonitoring), kWait).status, DeliveryStatus::Acked);
   std::string type = GetParam().type;
   std::string txn = cloud.push(GetParam().data);
   EXPECT_FALSE(txn.empty());
@@ -246,6 +248,9 @@ TEST_F(AosComm, NackedMessageIsResentAndAcked) {
 
 TEST_F(AosComm, ReconnectsAfterTheCloudDropsTheConnection) {
   auto& c = start();
+  // The client's Connected can precede the cloud registering the connection: an acked message
+  // proves the cloud side is there before it is asked to drop it.
+  ASSERT_EQ(c.delivery(c.send(kMonitoring), kWait).status, DeliveryStatus::Acked);
   cloud.drop_connection();
   ASSERT_TRUE(events.wait_kind(EventKind::Disconnected)) << "no Disconnected event";
   ASSERT_TRUE(events.wait_kind(EventKind::Connected, 2)) << "no second Connected event";
@@ -436,7 +441,14 @@ TEST_F(AosComm, SignerSignsTheHandshakeAndOutlivesTheConfig) {
 TEST_F(AosComm, FailingSignerGivesConnectFailed) {
   auto calls = std::make_shared<std::atomic<int>>(0);
   aoscomm::Config cfg = make_config();
-  cfg.signer(cloud.pem("client_cert"), {0x0403, 0x0804}, [calls](uint16_t, aoscomm::ByteView) {
+  std::string key_pem = cloud.pem("client_key");
+  BIO* bio = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  ASSERT_NE(key, nullptr);
+  uint16_t scheme = EVP_PKEY_base_id(key) == EVP_PKEY_RSA ? 0x0804 : 0x0403;
+  EVP_PKEY_free(key);
+  cfg.signer(cloud.pem("client_cert"), {scheme}, [calls](uint16_t, aoscomm::ByteView) {
     ++*calls;
     return std::optional<std::vector<uint8_t>>();
   });
