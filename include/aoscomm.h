@@ -207,7 +207,7 @@ typedef struct aoscomm_mock_cloud aoscomm_mock_cloud;
 /**
  * The outcome of one sent message.
  */
-typedef struct {
+typedef struct aoscomm_delivery {
   /**
    * 0 pending, 1 acked, 2 failed, 3 dropped.
    */
@@ -229,7 +229,7 @@ typedef struct {
 /**
  * Called for every event of a client. See `aoscomm_client_set_event_callback`.
  */
-typedef void (*aoscomm_event_callback)(void *userdata, const aoscomm_event *ev);
+typedef void (*aoscomm_event_callback)(void *userdata, const struct aoscomm_event *ev);
 
 /**
  * Signs `message` (the TLS handshake transcript part to sign) with the scheme `scheme` (a TLS
@@ -273,17 +273,17 @@ const char *aoscomm_result_name(uint32_t r);
  * The bytes (NUL-terminated after `aoscomm_buffer_len` bytes, for convenience); borrowed, valid
  * until the buffer is freed. NULL for NULL.
  */
-const uint8_t *aoscomm_buffer_data(const aoscomm_buffer *b);
+const uint8_t *aoscomm_buffer_data(const struct aoscomm_buffer *b);
 
 /**
  * The length in bytes; 0 for NULL.
  */
-size_t aoscomm_buffer_len(const aoscomm_buffer *b);
+size_t aoscomm_buffer_len(const struct aoscomm_buffer *b);
 
 /**
  * Frees a buffer. NULL is a no-op.
  */
-void aoscomm_buffer_free(aoscomm_buffer *b);
+void aoscomm_buffer_free(struct aoscomm_buffer *b);
 
 /**
  * Creates a client from `cfg` (copied: `cfg` may be freed afterwards) and its event dispatcher
@@ -291,20 +291,20 @@ void aoscomm_buffer_free(aoscomm_buffer *b);
  * they are wrong. Nothing connects before `aoscomm_client_start`. `*out` = the client, to free
  * with `aoscomm_client_free`.
  */
-aoscomm_result aoscomm_client_new(const aoscomm_config *cfg, aoscomm_client **out);
+aoscomm_result aoscomm_client_new(const struct aoscomm_config *cfg, struct aoscomm_client **out);
 
 /**
  * Closes (as `aoscomm_client_close` with no drain) if needed, joins the dispatcher thread and
  * frees the client: no callback runs after it returns. NULL is a no-op. From inside a callback
  * it does nothing (the client is not freed; call it again from another thread).
  */
-void aoscomm_client_free(aoscomm_client *c);
+void aoscomm_client_free(struct aoscomm_client *c);
 
 /**
  * Starts connecting (and reconnecting until close). Non-important messages are accepted from
  * now on. Calling it again does nothing. CLOSED after close.
  */
-aoscomm_result aoscomm_client_start(aoscomm_client *c);
+aoscomm_result aoscomm_client_start(struct aoscomm_client *c);
 
 /**
  * Stops reconnecting, waits up to `drain_ms` for held messages to be acked, sends a close
@@ -312,12 +312,12 @@ aoscomm_result aoscomm_client_start(aoscomm_client *c);
  * FAILED/closed delivery event). Joins the callback thread: no callback runs after it returns.
  * Idempotent. WOULD_DEADLOCK from inside a callback.
  */
-aoscomm_result aoscomm_client_close(aoscomm_client *c, uint64_t drain_ms, size_t *undelivered_out);
+aoscomm_result aoscomm_client_close(struct aoscomm_client *c, uint64_t drain_ms, size_t *undelivered_out);
 
 /**
  * Whether the WebSocket is up now; false for NULL.
  */
-bool aoscomm_client_is_connected(const aoscomm_client *c);
+bool aoscomm_client_is_connected(const struct aoscomm_client *c);
 
 /**
  * Validates `data_json` (a `data` object, `{"messageType":...}`) with the codec and queues it.
@@ -326,7 +326,7 @@ bool aoscomm_client_is_connected(const aoscomm_client *c);
  * before start). `*id_out` = the message id (for `aoscomm_client_delivery` and DELIVERY events).
  * Non-blocking: may be called from inside a callback.
  */
-aoscomm_result aoscomm_client_send(aoscomm_client *c, const uint8_t *data_json, size_t len, int32_t important, uint64_t *id_out);
+aoscomm_result aoscomm_client_send(struct aoscomm_client *c, const uint8_t *data_json, size_t len, int32_t important, uint64_t *id_out);
 
 /**
  * The outcome of message `id`; waits up to `timeout_ms` (0 = do not wait; a pending message
@@ -334,7 +334,7 @@ aoscomm_result aoscomm_client_send(aoscomm_client *c, const uint8_t *data_json, 
  * id (or one completed more than 65536 deliveries ago). A wait from inside a callback:
  * WOULD_DEADLOCK.
  */
-aoscomm_result aoscomm_client_delivery(aoscomm_client *c, uint64_t id, uint32_t timeout_ms, aoscomm_delivery *out);
+aoscomm_result aoscomm_client_delivery(struct aoscomm_client *c, uint64_t id, uint32_t timeout_ms, struct aoscomm_delivery *out);
 
 /**
  * Sends a request (e.g. requestBlobUrls) and blocks for the correlated response (same
@@ -343,7 +343,7 @@ aoscomm_result aoscomm_client_delivery(aoscomm_client *c, uint64_t id, uint32_t 
  * timeout. REQUEST_FAILED when it timed out or could not be delivered; INVALID_DATA for bad
  * JSON; WOULD_DEADLOCK from inside a callback.
  */
-aoscomm_result aoscomm_client_request(aoscomm_client *c, const uint8_t *data_json, size_t len, uint32_t timeout_ms, aoscomm_buffer **response_out);
+aoscomm_result aoscomm_client_request(struct aoscomm_client *c, const uint8_t *data_json, size_t len, uint32_t timeout_ms, struct aoscomm_buffer **response_out);
 
 /**
  * Sets (or with `cb` NULL removes) the event callback; set it before start to see every
@@ -354,7 +354,7 @@ aoscomm_result aoscomm_client_request(aoscomm_client *c, const uint8_t *data_jso
  * `aoscomm_client_close` or `aoscomm_client_free` returns. `userdata` must stay valid until
  * then. Every event also goes to the `next_event` queue, independently of the callback.
  */
-aoscomm_result aoscomm_client_set_event_callback(aoscomm_client *c, aoscomm_event_callback cb, void *userdata);
+aoscomm_result aoscomm_client_set_event_callback(struct aoscomm_client *c, aoscomm_event_callback cb, void *userdata);
 
 /**
  * The next queued event, waiting up to `timeout_ms` (0 = do not wait). `*out` = the event, to
@@ -362,32 +362,32 @@ aoscomm_result aoscomm_client_set_event_callback(aoscomm_client *c, aoscomm_even
  * closed and every event has been taken. A wait from inside a callback: WOULD_DEADLOCK. The
  * queue keeps the newest 4096 events.
  */
-aoscomm_result aoscomm_client_next_event(aoscomm_client *c, uint32_t timeout_ms, aoscomm_event **out);
+aoscomm_result aoscomm_client_next_event(struct aoscomm_client *c, uint32_t timeout_ms, struct aoscomm_event **out);
 
 /**
  * A file descriptor (eventfd) that is readable while events are queued for `next_event`, for
  * poll/epoll. Owned by the client: do not close or read it. -1 for NULL.
  */
-int32_t aoscomm_client_event_fd(const aoscomm_client *c);
+int32_t aoscomm_client_event_fd(const struct aoscomm_client *c);
 
 /**
  * A new config with the defaults (service discovery URL "https://aoscloud.io:9000/sd/v7/",
  * response timeout 10 s, ...). Never NULL except on allocation failure or panic. Free with
  * `aoscomm_config_free`.
  */
-aoscomm_config *aoscomm_config_new(void);
+struct aoscomm_config *aoscomm_config_new(void);
 
 /**
  * Frees a config. NULL is a no-op.
  */
-void aoscomm_config_free(aoscomm_config *cfg);
+void aoscomm_config_free(struct aoscomm_config *cfg);
 
 /**
  * What happens when the outbox is full: 0 = reject the new message (QUEUE_FULL), 1 = drop the
  * oldest non-important message (its delivery: DROPPED / queue_overflow). Other values:
  * INVALID_ARGUMENT.
  */
-aoscomm_result aoscomm_config_set_overflow_policy(aoscomm_config *cfg, uint32_t policy);
+aoscomm_result aoscomm_config_set_overflow_policy(struct aoscomm_config *cfg, uint32_t policy);
 
 /**
  * HSM signer: the client certificate chain (PEM, copied) plus a callback that signs the TLS
@@ -402,57 +402,57 @@ aoscomm_result aoscomm_config_set_overflow_policy(aoscomm_config *cfg, uint32_t 
  * must stay valid until the config and every client made from it are freed. It must not call
  * blocking library functions.
  */
-aoscomm_result aoscomm_config_set_signer(aoscomm_config *cfg, const uint8_t *cert_chain_pem, size_t len, const uint16_t *schemes, size_t n_schemes, aoscomm_sign_callback cb, void *userdata);
+aoscomm_result aoscomm_config_set_signer(struct aoscomm_config *cfg, const uint8_t *cert_chain_pem, size_t len, const uint16_t *schemes, size_t n_schemes, aoscomm_sign_callback cb, void *userdata);
 
 /**
  * The kind (`AOSCOMM_EVENT_*`); 0 for NULL.
  */
-uint32_t aoscomm_event_kind(const aoscomm_event *ev);
+uint32_t aoscomm_event_kind(const struct aoscomm_event *ev);
 
 /**
  * The event's text (see the kinds), UTF-8, NUL-terminated after `*len` bytes; borrowed, valid
  * until the event is freed (or the callback returns). `len` may be NULL. NULL (and `*len` = 0)
  * when the event has no text, or for a NULL event.
  */
-const char *aoscomm_event_text(const aoscomm_event *ev, size_t *len);
+const char *aoscomm_event_text(const struct aoscomm_event *ev, size_t *len);
 
 /**
  * The `data` JSON of a MESSAGE event; as `aoscomm_event_text`.
  */
-const char *aoscomm_event_data(const aoscomm_event *ev, size_t *len);
+const char *aoscomm_event_data(const struct aoscomm_event *ev, size_t *len);
 
 /**
  * The `header.txn` of a MESSAGE or DELIVERY event; as `aoscomm_event_text`.
  */
-const char *aoscomm_event_txn(const aoscomm_event *ev, size_t *len);
+const char *aoscomm_event_txn(const struct aoscomm_event *ev, size_t *len);
 
 /**
  * The messageType ("alerts", ...) of a MESSAGE or DELIVERY event, NUL-terminated, borrowed;
  * NULL otherwise.
  */
-const char *aoscomm_event_message_type(const aoscomm_event *ev);
+const char *aoscomm_event_message_type(const struct aoscomm_event *ev);
 
 /**
  * The stable error kind of a CONNECT_FAILED event ("untrusted_server", ...), NUL-terminated,
  * borrowed; NULL otherwise.
  */
-const char *aoscomm_event_error_kind(const aoscomm_event *ev);
+const char *aoscomm_event_error_kind(const struct aoscomm_event *ev);
 
 /**
  * The message id (as from `aoscomm_client_send`) of a DELIVERY event; 0 otherwise.
  */
-uint64_t aoscomm_event_message_id(const aoscomm_event *ev);
+uint64_t aoscomm_event_message_id(const struct aoscomm_event *ev);
 
 /**
  * The outcome carried by a DELIVERY event. INVALID_ARGUMENT for other kinds.
  */
-aoscomm_result aoscomm_event_delivery(const aoscomm_event *ev, aoscomm_delivery *out);
+aoscomm_result aoscomm_event_delivery(const struct aoscomm_event *ev, struct aoscomm_delivery *out);
 
 /**
  * Frees an event from `aoscomm_client_next_event`. NULL is a no-op. Never free the event
  * passed to the callback.
  */
-void aoscomm_event_free(aoscomm_event *ev);
+void aoscomm_event_free(struct aoscomm_event *ev);
 
 /**
  * Routes the library's log records up to `max_level` (`AOSCOMM_LOG_ERROR` .. `AOSCOMM_LOG_TRACE`)
@@ -466,14 +466,14 @@ aoscomm_result aoscomm_set_log_callback(aoscomm_log_callback cb, void *userdata,
 /**
  * Starts a mock cloud for the unit `system_id` (UTF-8, `len` bytes) on a runtime of its own.
  */
-aoscomm_result aoscomm_mock_cloud_start(const char *system_id, size_t len, aoscomm_mock_cloud **out);
+aoscomm_result aoscomm_mock_cloud_start(const char *system_id, size_t len, struct aoscomm_mock_cloud **out);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
 /**
  * Stops and frees the mock. NULL is a no-op.
  */
-void aoscomm_mock_cloud_free(aoscomm_mock_cloud *m);
+void aoscomm_mock_cloud_free(struct aoscomm_mock_cloud *m);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
@@ -481,7 +481,7 @@ void aoscomm_mock_cloud_free(aoscomm_mock_cloud *m);
  * Configures `cfg` for this cloud: discovery URL, system ID, CA, client certificate and key,
  * and short reconnect delays for tests.
  */
-aoscomm_result aoscomm_mock_cloud_configure(const aoscomm_mock_cloud *m, aoscomm_config *cfg);
+aoscomm_result aoscomm_mock_cloud_configure(const struct aoscomm_mock_cloud *m, struct aoscomm_config *cfg);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
@@ -489,7 +489,7 @@ aoscomm_result aoscomm_mock_cloud_configure(const aoscomm_mock_cloud *m, aoscomm
  * PEMs of the test PKI, NUL-terminated, borrowed from the mock: `which` = "ca", "client_cert"
  * or "client_key". NULL for anything else.
  */
-const char *aoscomm_mock_cloud_pem(const aoscomm_mock_cloud *m, const char *which);
+const char *aoscomm_mock_cloud_pem(const struct aoscomm_mock_cloud *m, const char *which);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
@@ -497,7 +497,7 @@ const char *aoscomm_mock_cloud_pem(const aoscomm_mock_cloud *m, const char *whic
  * Pushes a cloud→unit message (`data` JSON) on the open connection, or queues it for the
  * next one; `txn_out` (40 bytes) = its txn, NUL-terminated.
  */
-aoscomm_result aoscomm_mock_cloud_push(aoscomm_mock_cloud *m, const uint8_t *data_json, size_t len, char *txn_out);
+aoscomm_result aoscomm_mock_cloud_push(struct aoscomm_mock_cloud *m, const uint8_t *data_json, size_t len, char *txn_out);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
@@ -505,49 +505,49 @@ aoscomm_result aoscomm_mock_cloud_push(aoscomm_mock_cloud *m, const uint8_t *dat
  * How the mock answers the unit's messages: 0 ack all, 1 ack none, 2 nack all, 3 nack the
  * first transmission of each message once, then ack. `retry_after_ms` goes into the nacks.
  */
-aoscomm_result aoscomm_mock_cloud_set_ack_mode(aoscomm_mock_cloud *m, uint32_t mode, int64_t retry_after_ms);
+aoscomm_result aoscomm_mock_cloud_set_ack_mode(struct aoscomm_mock_cloud *m, uint32_t mode, int64_t retry_after_ms);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
 /**
  * Whether the mock answers `requestBlobUrls` with `blobUrls` (same correlationId).
  */
-aoscomm_result aoscomm_mock_cloud_answer_blob_requests(aoscomm_mock_cloud *m, bool on);
+aoscomm_result aoscomm_mock_cloud_answer_blob_requests(struct aoscomm_mock_cloud *m, bool on);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
 /**
  * Drops the open connection without a close frame. NOT_FOUND when none is open.
  */
-aoscomm_result aoscomm_mock_cloud_drop_connection(aoscomm_mock_cloud *m);
+aoscomm_result aoscomm_mock_cloud_drop_connection(struct aoscomm_mock_cloud *m);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
 /**
  * Frames received of `message_type` (NUL-terminated; NULL: all frames). 0 for a NULL mock.
  */
-size_t aoscomm_mock_cloud_received(const aoscomm_mock_cloud *m, const char *message_type);
+size_t aoscomm_mock_cloud_received(const struct aoscomm_mock_cloud *m, const char *message_type);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
 /**
  * Acks the unit sent for the mock's pushes. 0 for a NULL mock.
  */
-size_t aoscomm_mock_cloud_acks_from_unit(const aoscomm_mock_cloud *m);
+size_t aoscomm_mock_cloud_acks_from_unit(const struct aoscomm_mock_cloud *m);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
 /**
  * Waits until at least `n` frames were received (true) or `timeout_ms` passes (false).
  */
-bool aoscomm_mock_cloud_wait_received(const aoscomm_mock_cloud *m, size_t n, uint32_t timeout_ms);
+bool aoscomm_mock_cloud_wait_received(const struct aoscomm_mock_cloud *m, size_t n, uint32_t timeout_ms);
 #endif
 
 #if defined(AOSCOMM_MOCK_CLOUD)
 /**
  * Waits until the unit has acked at least `n` pushes (true) or `timeout_ms` passes (false).
  */
-bool aoscomm_mock_cloud_wait_acks_from_unit(const aoscomm_mock_cloud *m, size_t n, uint32_t timeout_ms);
+bool aoscomm_mock_cloud_wait_acks_from_unit(const struct aoscomm_mock_cloud *m, size_t n, uint32_t timeout_ms);
 #endif
 
 #ifdef __cplusplus
