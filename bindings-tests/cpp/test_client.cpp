@@ -379,6 +379,36 @@ TEST_F(AosComm, LogHandlerReceivesRecords) {
   aoscomm::set_log_handler(nullptr);
 }
 
+TEST_F(AosComm, ImportantMessagesWaitForStartOthersThrowNotStarted) {
+  aoscomm::Config cfg = make_config();
+  aoscomm::Client c(cfg);
+  try {
+    c.send(kMonitoring, false);
+    FAIL() << "non-important message accepted before start";
+  } catch (const aoscomm::Error& e) {
+    EXPECT_EQ(e.code(), Result::NotStarted) << e.what();
+  }
+  uint64_t id = c.send(kMonitoring, true);
+  EXPECT_EQ(c.delivery(id).status, DeliveryStatus::Pending);
+  c.start();
+  EXPECT_EQ(c.delivery(id, kWait).status, DeliveryStatus::Acked);
+}
+
+TEST_F(AosComm, ExceptionsInTheHandlerAreContained) {
+  std::atomic<int> calls{0};
+  aoscomm::Config cfg = make_config();
+  aoscomm::Client c(cfg);
+  c.on_event([&calls](const aoscomm::Event&) {
+    ++calls;
+    throw std::runtime_error("handler failure");
+  });
+  c.start();
+  EXPECT_EQ(c.delivery(c.send(kMonitoring), kWait).status, DeliveryStatus::Acked);
+  EXPECT_GE(calls.load(), 1);
+  EXPECT_TRUE(c.is_connected());
+  c.close(1s);
+}
+
 TEST_F(AosComm, BadConfigThrowsConfigError) {
   aoscomm::Config cfg;
   cfg.system_id("unit-cpp-test").service_discovery_url("https://127.0.0.1:1/").ca_pem("not a PEM");
