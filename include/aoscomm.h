@@ -383,6 +383,99 @@ struct aoscomm_config *aoscomm_config_new(void);
 void aoscomm_config_free(struct aoscomm_config *cfg);
 
 /**
+ * `serviceDiscoveryUrl`: where discovery is POSTed (UTF-8, not NUL-terminated). Checked by
+ * `aoscomm_client_new` (CONFIG).
+ */
+aoscomm_result aoscomm_config_set_service_discovery_url(struct aoscomm_config *cfg, const char *s, size_t len);
+
+/**
+ * `overrideServiceDiscoveryUrl`: replaces scheme, host and port of the discovery URL.
+ */
+aoscomm_result aoscomm_config_set_override_service_discovery_url(struct aoscomm_config *cfg, const char *s, size_t len);
+
+/**
+ * The unit's system ID.
+ */
+aoscomm_result aoscomm_config_set_system_id(struct aoscomm_config *cfg, const char *s, size_t len);
+
+/**
+ * Path of the CA bundle (PEM) the cloud's certificates must chain to; read by
+ * `aoscomm_client_new`.
+ */
+aoscomm_result aoscomm_config_set_ca_path(struct aoscomm_config *cfg, const char *s, size_t len);
+
+/**
+ * The CA bundle as PEM bytes (copied).
+ */
+aoscomm_result aoscomm_config_set_ca_pem(struct aoscomm_config *cfg, const uint8_t *pem, size_t len);
+
+/**
+ * Path of the client certificate chain (PEM).
+ */
+aoscomm_result aoscomm_config_set_cert_path(struct aoscomm_config *cfg, const char *s, size_t len);
+
+/**
+ * The client certificate chain as PEM bytes (copied).
+ */
+aoscomm_result aoscomm_config_set_cert_pem(struct aoscomm_config *cfg, const uint8_t *pem, size_t len);
+
+/**
+ * Path of the client private key (PKCS#1, PKCS#8 or SEC1 PEM). Replaces a signer.
+ */
+aoscomm_result aoscomm_config_set_key_path(struct aoscomm_config *cfg, const char *s, size_t len);
+
+/**
+ * The client private key as PEM bytes (copied). Replaces a signer.
+ */
+aoscomm_result aoscomm_config_set_key_pem(struct aoscomm_config *cfg, const uint8_t *pem, size_t len);
+
+/**
+ * Verify the cloud's certificates against this name instead of the URL's host.
+ */
+aoscomm_result aoscomm_config_set_server_name(struct aoscomm_config *cfg, const char *s, size_t len);
+
+/**
+ * `cloudMessageLog`: append `TX: <json>` / `RX: <json>` lines to this file.
+ */
+aoscomm_result aoscomm_config_set_message_log_path(struct aoscomm_config *cfg, const char *s, size_t len);
+
+/**
+ * `cloudResponseWaitTimeout` in ms (>= 1): ack wait before a resend, and the default
+ * request timeout.
+ */
+aoscomm_result aoscomm_config_set_response_timeout_ms(struct aoscomm_config *cfg, uint64_t ms);
+
+/**
+ * Most messages held in the outbox (>= 1).
+ */
+aoscomm_result aoscomm_config_set_queue_max_messages(struct aoscomm_config *cfg, size_t n);
+
+/**
+ * Most bytes held in the outbox (>= 1).
+ */
+aoscomm_result aoscomm_config_set_queue_max_bytes(struct aoscomm_config *cfg, size_t n);
+
+/**
+ * Most messages awaiting an ack at once (>= 1).
+ */
+aoscomm_result aoscomm_config_set_max_in_flight(struct aoscomm_config *cfg, size_t n);
+
+/**
+ * A PING goes out after this long (ms, >= 1) without any frame from the cloud.
+ */
+aoscomm_result aoscomm_config_set_ping_interval_ms(struct aoscomm_config *cfg, uint64_t ms);
+
+/**
+ * The link is declared dead when a PING gets no answer in this time (ms, >= 1).
+ */
+aoscomm_result aoscomm_config_set_dead_link_timeout_ms(struct aoscomm_config *cfg, uint64_t ms);
+
+/**
+ * Base delay of the reconnect schedule (ms, >= 1).
+ */
+aoscomm_result aoscomm_config_set_reconnect_delay_ms(struct aoscomm_config *cfg, uint64_t ms);
+
+/**
  * What happens when the outbox is full: 0 = reject the new message (QUEUE_FULL), 1 = drop the
  * oldest non-important message (its delivery: DROPPED / queue_overflow). Other values:
  * INVALID_ARGUMENT.

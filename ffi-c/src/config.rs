@@ -42,125 +42,229 @@ pub unsafe extern "C" fn aoscomm_config_free(cfg: *mut aoscomm_config) {
     })
 }
 
-macro_rules! text_setter {
-    ($(#[$m:meta])* $fn:ident, $name:literal, |$c:ident, $v:ident| $set:expr) => {
-        $(#[$m])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $fn(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
-            ffi_result!({
-                let $c = &mut try_mut!(cfg, "cfg").inner;
-                let $v = unsafe { text(s, len, $name)? };
-                $set;
-                Ok(())
-            })
-        }
-    };
+/// `serviceDiscoveryUrl`: where discovery is POSTed (UTF-8, not NUL-terminated). Checked by
+/// `aoscomm_client_new` (CONFIG).
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_service_discovery_url(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { text(s, len, "service discovery URL")? };
+        c.service_discovery_url = v.to_string();
+        Ok(())
+    })
 }
 
-macro_rules! pem_setter {
-    ($(#[$m:meta])* $fn:ident, $name:literal, |$c:ident, $v:ident| $set:expr) => {
-        $(#[$m])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $fn(cfg: *mut aoscomm_config, pem: *const u8, len: usize) -> aoscomm_result {
-            ffi_result!({
-                let $c = &mut try_mut!(cfg, "cfg").inner;
-                let $v = unsafe { bytes(pem, len, $name)? }.to_vec();
-                if $v.is_empty() {
-                    return fail(aoscomm_result::InvalidArgument, concat!($name, " is empty"));
-                }
-                $set;
-                Ok(())
-            })
-        }
-    };
+/// `overrideServiceDiscoveryUrl`: replaces scheme, host and port of the discovery URL.
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_override_service_discovery_url(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { text(s, len, "override service discovery URL")? };
+        c.override_service_discovery_url = Some(v.to_string());
+        Ok(())
+    })
 }
 
-macro_rules! num_setter {
-    ($(#[$m:meta])* $fn:ident, $ty:ty, $name:literal, $min:expr, |$c:ident, $v:ident| $set:expr) => {
-        $(#[$m])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $fn(cfg: *mut aoscomm_config, $v: $ty) -> aoscomm_result {
-            ffi_result!({
-                let $c = &mut try_mut!(cfg, "cfg").inner;
-                if $v < $min {
-                    return fail(
-                        aoscomm_result::InvalidArgument,
-                        format!(concat!($name, ": {} is below the minimum {}"), $v, $min),
-                    );
-                }
-                $set;
-                Ok(())
-            })
-        }
-    };
+/// The unit's system ID.
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_system_id(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { text(s, len, "system ID")? };
+        c.system_id = v.to_string();
+        Ok(())
+    })
 }
 
-text_setter!(
-    /// `serviceDiscoveryUrl`: where discovery is POSTed (UTF-8, not NUL-terminated). Checked by
-    /// `aoscomm_client_new` (CONFIG).
-    aoscomm_config_set_service_discovery_url, "service discovery URL",
-    |c, v| c.service_discovery_url = v.to_string());
-text_setter!(
-    /// `overrideServiceDiscoveryUrl`: replaces scheme, host and port of the discovery URL.
-    aoscomm_config_set_override_service_discovery_url, "override service discovery URL",
-    |c, v| c.override_service_discovery_url = Some(v.to_string()));
-text_setter!(
-    /// The unit's system ID.
-    aoscomm_config_set_system_id, "system ID", |c, v| c.system_id = v.to_string());
-text_setter!(
-    /// Path of the CA bundle (PEM) the cloud's certificates must chain to; read by
-    /// `aoscomm_client_new`.
-    aoscomm_config_set_ca_path, "CA path", |c, v| c.tls.ca = Some(PemSource::Path(PathBuf::from(v))));
-pem_setter!(
-    /// The CA bundle as PEM bytes (copied).
-    aoscomm_config_set_ca_pem, "CA PEM", |c, v| c.tls.ca = Some(PemSource::Pem(v)));
-text_setter!(
-    /// Path of the client certificate chain (PEM).
-    aoscomm_config_set_cert_path, "certificate path",
-    |c, v| c.tls.client_cert = Some(PemSource::Path(PathBuf::from(v))));
-pem_setter!(
-    /// The client certificate chain as PEM bytes (copied).
-    aoscomm_config_set_cert_pem, "certificate PEM", |c, v| c.tls.client_cert = Some(PemSource::Pem(v)));
-text_setter!(
-    /// Path of the client private key (PKCS#1, PKCS#8 or SEC1 PEM). Replaces a signer.
-    aoscomm_config_set_key_path, "key path",
-    |c, v| c.tls.client_key = Some(ClientKey::Pem(PemSource::Path(PathBuf::from(v)))));
-pem_setter!(
-    /// The client private key as PEM bytes (copied). Replaces a signer.
-    aoscomm_config_set_key_pem, "key PEM", |c, v| c.tls.client_key = Some(ClientKey::Pem(PemSource::Pem(v))));
-text_setter!(
-    /// Verify the cloud's certificates against this name instead of the URL's host.
-    aoscomm_config_set_server_name, "server name", |c, v| c.tls.server_name = Some(v.to_string()));
-text_setter!(
-    /// `cloudMessageLog`: append `TX: <json>` / `RX: <json>` lines to this file.
-    aoscomm_config_set_message_log_path, "message log path",
-    |c, v| c.cloud_message_log = Some(PathBuf::from(v)));
-num_setter!(
-    /// `cloudResponseWaitTimeout` in ms (>= 1): ack wait before a resend, and the default
-    /// request timeout.
-    aoscomm_config_set_response_timeout_ms, u64, "response timeout (ms)", 1,
-    |c, ms| c.cloud_response_wait_timeout = Duration::from_millis(ms));
-num_setter!(
-    /// Most messages held in the outbox (>= 1).
-    aoscomm_config_set_queue_max_messages, usize, "queue max messages", 1, |c, n| c.queue_max_messages = n);
-num_setter!(
-    /// Most bytes held in the outbox (>= 1).
-    aoscomm_config_set_queue_max_bytes, usize, "queue max bytes", 1, |c, n| c.queue_max_bytes = n);
-num_setter!(
-    /// Most messages awaiting an ack at once (>= 1).
-    aoscomm_config_set_max_in_flight, usize, "max in flight", 1, |c, n| c.max_in_flight = n);
-num_setter!(
-    /// A PING goes out after this long (ms, >= 1) without any frame from the cloud.
-    aoscomm_config_set_ping_interval_ms, u64, "ping interval (ms)", 1,
-    |c, ms| c.ping_interval = Duration::from_millis(ms));
-num_setter!(
-    /// The link is declared dead when a PING gets no answer in this time (ms, >= 1).
-    aoscomm_config_set_dead_link_timeout_ms, u64, "dead link timeout (ms)", 1,
-    |c, ms| c.dead_link_timeout = Duration::from_millis(ms));
-num_setter!(
-    /// Base delay of the reconnect schedule (ms, >= 1).
-    aoscomm_config_set_reconnect_delay_ms, u64, "reconnect delay (ms)", 1,
-    |c, ms| c.reconnect_base_delay = Duration::from_millis(ms));
+/// Path of the CA bundle (PEM) the cloud's certificates must chain to; read by
+/// `aoscomm_client_new`.
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_ca_path(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { text(s, len, "CA path")? };
+        c.tls.ca = Some(PemSource::Path(PathBuf::from(v)));
+        Ok(())
+    })
+}
+
+/// The CA bundle as PEM bytes (copied).
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_ca_pem(cfg: *mut aoscomm_config, pem: *const u8, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { bytes(pem, len, "CA PEM")? }.to_vec();
+        if v.is_empty() {
+            return fail(aoscomm_result::InvalidArgument, "CA PEM is empty");
+        }
+        c.tls.ca = Some(PemSource::Pem(v));
+        Ok(())
+    })
+}
+
+/// Path of the client certificate chain (PEM).
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_cert_path(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { text(s, len, "certificate path")? };
+        c.tls.client_cert = Some(PemSource::Path(PathBuf::from(v)));
+        Ok(())
+    })
+}
+
+/// The client certificate chain as PEM bytes (copied).
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_cert_pem(cfg: *mut aoscomm_config, pem: *const u8, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { bytes(pem, len, "certificate PEM")? }.to_vec();
+        if v.is_empty() {
+            return fail(aoscomm_result::InvalidArgument, "certificate PEM is empty");
+        }
+        c.tls.client_cert = Some(PemSource::Pem(v));
+        Ok(())
+    })
+}
+
+/// Path of the client private key (PKCS#1, PKCS#8 or SEC1 PEM). Replaces a signer.
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_key_path(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { text(s, len, "key path")? };
+        c.tls.client_key = Some(ClientKey::Pem(PemSource::Path(PathBuf::from(v))));
+        Ok(())
+    })
+}
+
+/// The client private key as PEM bytes (copied). Replaces a signer.
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_key_pem(cfg: *mut aoscomm_config, pem: *const u8, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { bytes(pem, len, "key PEM")? }.to_vec();
+        if v.is_empty() {
+            return fail(aoscomm_result::InvalidArgument, "key PEM is empty");
+        }
+        c.tls.client_key = Some(ClientKey::Pem(PemSource::Pem(v)));
+        Ok(())
+    })
+}
+
+/// Verify the cloud's certificates against this name instead of the URL's host.
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_server_name(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { text(s, len, "server name")? };
+        c.tls.server_name = Some(v.to_string());
+        Ok(())
+    })
+}
+
+/// `cloudMessageLog`: append `TX: <json>` / `RX: <json>` lines to this file.
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_message_log_path(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { text(s, len, "message log path")? };
+        c.cloud_message_log = Some(PathBuf::from(v));
+        Ok(())
+    })
+}
+
+/// `cloudResponseWaitTimeout` in ms (>= 1): ack wait before a resend, and the default
+/// request timeout.
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_response_timeout_ms(cfg: *mut aoscomm_config, ms: u64) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        if ms < 1 {
+            return fail(aoscomm_result::InvalidArgument, format!("response timeout (ms): {ms} is below the minimum 1"));
+        }
+        c.cloud_response_wait_timeout = Duration::from_millis(ms);
+        Ok(())
+    })
+}
+
+/// Most messages held in the outbox (>= 1).
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_queue_max_messages(cfg: *mut aoscomm_config, n: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        if n < 1 {
+            return fail(aoscomm_result::InvalidArgument, format!("queue max messages: {n} is below the minimum 1"));
+        }
+        c.queue_max_messages = n;
+        Ok(())
+    })
+}
+
+/// Most bytes held in the outbox (>= 1).
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_queue_max_bytes(cfg: *mut aoscomm_config, n: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        if n < 1 {
+            return fail(aoscomm_result::InvalidArgument, format!("queue max bytes: {n} is below the minimum 1"));
+        }
+        c.queue_max_bytes = n;
+        Ok(())
+    })
+}
+
+/// Most messages awaiting an ack at once (>= 1).
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_max_in_flight(cfg: *mut aoscomm_config, n: usize) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        if n < 1 {
+            return fail(aoscomm_result::InvalidArgument, format!("max in flight: {n} is below the minimum 1"));
+        }
+        c.max_in_flight = n;
+        Ok(())
+    })
+}
+
+/// A PING goes out after this long (ms, >= 1) without any frame from the cloud.
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_ping_interval_ms(cfg: *mut aoscomm_config, ms: u64) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        if ms < 1 {
+            return fail(aoscomm_result::InvalidArgument, format!("ping interval (ms): {ms} is below the minimum 1"));
+        }
+        c.ping_interval = Duration::from_millis(ms);
+        Ok(())
+    })
+}
+
+/// The link is declared dead when a PING gets no answer in this time (ms, >= 1).
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_dead_link_timeout_ms(cfg: *mut aoscomm_config, ms: u64) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        if ms < 1 {
+            return fail(aoscomm_result::InvalidArgument, format!("dead link timeout (ms): {ms} is below the minimum 1"));
+        }
+        c.dead_link_timeout = Duration::from_millis(ms);
+        Ok(())
+    })
+}
+
+/// Base delay of the reconnect schedule (ms, >= 1).
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_reconnect_delay_ms(cfg: *mut aoscomm_config, ms: u64) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        if ms < 1 {
+            return fail(aoscomm_result::InvalidArgument, format!("reconnect delay (ms): {ms} is below the minimum 1"));
+        }
+        c.reconnect_base_delay = Duration::from_millis(ms);
+        Ok(())
+    })
+}
 
 /// What happens when the outbox is full: 0 = reject the new message (QUEUE_FULL), 1 = drop the
 /// oldest non-important message (its delivery: DROPPED / queue_overflow). Other values:
