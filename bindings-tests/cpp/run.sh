@@ -2,17 +2,20 @@
 # Builds libaoscomm with the mock cloud, installs it into a temporary prefix, builds the C++
 # tests against the INSTALLED package (find_package(aoscomm)), runs them with ctest, then proves
 # the pkg-config file by compiling a program with `g++ $(pkg-config --cflags --libs aoscomm)`.
-#   bindings-tests/cpp/run.sh [--keep] [--no-build] [--sanitize]
+#   bindings-tests/cpp/run.sh [--keep] [--no-build] [--sanitize] [--repeat=N]
+# --no-build: install the existing target/release build; --sanitize: ASAN+UBSAN on the tests;
+# --repeat=N: run every test up to N times, stopping at the first failure.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-KEEP=0; INSTALL_ARGS=(); CMAKE_ARGS=()
+KEEP=0; INSTALL_ARGS=(); CMAKE_ARGS=(); CTEST_ARGS=()
 for a in "$@"; do
   case $a in
     --keep) KEEP=1 ;;
     --no-build) INSTALL_ARGS+=(--no-build) ;;
     --sanitize) CMAKE_ARGS+=(-DAOSCOMM_SANITIZE=ON) ;;
-    *) echo "usage: $0 [--keep] [--no-build] [--sanitize]" >&2; exit 2 ;;
+    --repeat=*) CTEST_ARGS+=(--repeat "until-fail:${a#--repeat=}") ;;
+    *) echo "usage: $0 [--keep] [--no-build] [--sanitize] [--repeat=N]" >&2; exit 2 ;;
   esac
 done
 WORK=$(mktemp -d -t aoscomm-cpp.XXXXXX)
@@ -29,7 +32,7 @@ cmake --build "$WORK/build" -j2
 
 echo "== ctest" >&2
 export LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-ctest --test-dir "$WORK/build" --output-on-failure --timeout 120
+ctest --test-dir "$WORK/build" --output-on-failure --timeout 120 "${CTEST_ARGS[@]}"
 
 echo "== pkg-config" >&2
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <ostream>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -107,6 +108,8 @@ struct TypeCase {
   const char* type;
   const char* data;
 };
+
+void PrintTo(const TypeCase& c, std::ostream* os) { *os << c.type; }
 
 std::string case_name(const ::testing::TestParamInfo<TypeCase>& i) { return i.param.type; }
 
