@@ -398,16 +398,31 @@ TEST_F(AosComm, ImportantMessagesWaitForStartOthersThrowNotStarted) {
 }
 
 TEST_F(AosComm, ExceptionsInTheHandlerAreContained) {
-  std::atomic<int> calls{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  int calls = 0;
   aoscomm::Config cfg = make_config();
   aoscomm::Client c(cfg);
-  c.on_event([&calls](const aoscomm::Event&) {
-    ++calls;
+  c.on_event([&](const aoscomm::Event&) {
+    {
+      std::lock_guard<std::mutex> g(mu);
+      ++calls;
+    }
+    cv.notify_all();
     throw std::runtime_error("handler failure");
   });
   c.start();
   EXPECT_EQ(c.delivery(c.send(kMonitoring), kWait).status, DeliveryStatus::Acked);
-  EXPECT_GE(calls.load(), 1);
+  {
+    // Connected + Delivery (the handler runs asynchronously to delivery()).
+    std::unique_lock<std::mutex> l(mu);
+    EXPECT_TRUE(cv.wait_for(l, kWait, [&] { return calls >= 2; })) << calls;
+  }
+  // The handler keeps being called, and the client keeps working.
+  EXPECT_EQ(c.delivery(c.send(kMonitoring), kWait).status, DeliveryStatus::Acked);
+  std::unique_lock<std::mutex> l(mu);
+  EXPECT_TRUE(cv.wait_for(l, kWait, [&] { return calls >= 3; })) << calls;
+  l.unlock();
   EXPECT_TRUE(c.is_connected());
   c.close(1s);
 }
