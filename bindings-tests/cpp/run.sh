@@ -49,4 +49,31 @@ int main(void) { printf("C via pkg-config: aoscomm %s\n", aoscomm_version()); re
 C
 "$WORK/pc_smoke_c"
 
+echo "== pure C CMake consumer (no CXX enabled) of aoscomm::aoscomm and aoscomm::aoscomm_static" >&2
+mkdir -p "$WORK/cproj"
+cat > "$WORK/cproj/CMakeLists.txt" <<'CM'
+cmake_minimum_required(VERSION 3.16)
+project(cconsumer LANGUAGES C)
+find_package(aoscomm 0.1 REQUIRED)
+add_executable(c_shared main.c)
+target_link_libraries(c_shared PRIVATE aoscomm::aoscomm)
+add_executable(c_static main.c)
+target_link_libraries(c_static PRIVATE aoscomm::aoscomm_static)
+CM
+cat > "$WORK/cproj/main.c" <<'C'
+#include <aoscomm.h>
+#include <stdio.h>
+int main(void) {
+  aoscomm_config *cfg = aoscomm_config_new();
+  aoscomm_result r = aoscomm_config_set_system_id(cfg, "unit", 4);
+  aoscomm_config_free(cfg);
+  printf("C via CMake: aoscomm %s, set_system_id -> %s\n", aoscomm_version(), aoscomm_result_name(r));
+  return r == AOSCOMM_RESULT_OK ? 0 : 1;
+}
+C
+cmake -S "$WORK/cproj" -B "$WORK/cproj/build" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake --build "$WORK/cproj/build" -j2 >/dev/null
+"$WORK/cproj/build/c_shared"
+"$WORK/cproj/build/c_static"
+
 echo "== C++ bindings tests passed in $(( $(date +%s) - start ))s" >&2
