@@ -194,7 +194,7 @@ struct SignerState {
   SignFunction fn;
 };
 
-extern "C" inline int sign_trampoline(void* userdata, uint16_t scheme, const uint8_t* message,
+extern "C" inline int aoscomm_cpp_sign_trampoline(void* userdata, uint16_t scheme, const uint8_t* message,
                                       size_t message_len, uint8_t* sig, size_t sig_cap,
                                       size_t* sig_len) {
   try {
@@ -323,7 +323,7 @@ class Config {
   Config& signer(std::string_view cert_chain_pem, const std::vector<uint16_t>& schemes, SignFunction fn) {
     auto st = std::make_shared<detail::SignerState>(detail::SignerState{std::move(fn)});
     detail::check(aoscomm_config_set_signer(raw(), detail::bytes(cert_chain_pem), cert_chain_pem.size(),
-                                            schemes.data(), schemes.size(), &detail::sign_trampoline,
+                                            schemes.data(), schemes.size(), &detail::aoscomm_cpp_sign_trampoline,
                                             st.get()),
                   "aoscomm_config_set_signer");
     signer_ = std::move(st);  // the previous signer stays alive in the clients that use it
@@ -432,7 +432,7 @@ class OwnedEvent : public Event {
 using EventHandler = std::function<void(const Event&)>;
 
 namespace detail {
-extern "C" inline void event_trampoline(void* userdata, const aoscomm_event* ev) {
+extern "C" inline void aoscomm_cpp_event_trampoline(void* userdata, const aoscomm_event* ev) {
   try {
     auto* h = static_cast<EventHandler*>(userdata);
     if (h && *h && ev) (*h)(Event(ev));
@@ -447,7 +447,8 @@ class Client {
   explicit Client(const Config& cfg) : signer_(cfg.signer_) {
     detail::check(aoscomm_client_new(cfg.raw(), &raw_), "aoscomm_client_new");
   }
-  // Closes (without drain) and frees; no handler call after it returns. Never throws.
+  // Closes (without drain) and frees; no handler call after it returns. Never throws. Do not
+  // destroy a Client from inside its own event handler (the library ignores that free).
   ~Client() { aoscomm_client_free(raw_); }
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -467,7 +468,7 @@ class Client {
   // with itself; exceptions it throws are swallowed.
   void on_event(EventHandler handler) {
     auto h = std::make_unique<EventHandler>(std::move(handler));
-    detail::check(aoscomm_client_set_event_callback(raw(), &detail::event_trampoline, h.get()),
+    detail::check(aoscomm_client_set_event_callback(raw(), &detail::aoscomm_cpp_event_trampoline, h.get()),
                   "aoscomm_client_set_event_callback");
     if (handler_) retired_.push_back(std::move(handler_));  // the library may still hold the old one
     handler_ = std::move(h);
@@ -556,7 +557,7 @@ inline LogState& log_state() {
   static LogState* st = new LogState();
   return *st;
 }
-extern "C" inline void log_trampoline(void*, uint32_t level, const char* msg, size_t len) {
+extern "C" inline void aoscomm_cpp_log_trampoline(void*, uint32_t level, const char* msg, size_t len) {
   try {
     std::shared_ptr<LogHandler> h;
     {
@@ -584,7 +585,7 @@ inline void set_log_handler(LogHandler handler, LogLevel max_level = LogLevel::I
     std::lock_guard<std::mutex> g(st.mu);
     st.handler = std::make_shared<LogHandler>(std::move(handler));
   }
-  detail::check(aoscomm_set_log_callback(&detail::log_trampoline, nullptr, static_cast<uint32_t>(max_level)),
+  detail::check(aoscomm_set_log_callback(&detail::aoscomm_cpp_log_trampoline, nullptr, static_cast<uint32_t>(max_level)),
                 "aoscomm_set_log_callback");
 }
 
