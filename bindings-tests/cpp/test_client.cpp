@@ -249,6 +249,31 @@ TEST_F(AosComm, NackedMessageIsResentAndAcked) {
   EXPECT_GE(cloud.received("monitoringData"), 2u);
 }
 
+TEST_F(AosComm, UnackedMessageFailsWithNoAckAfterTheResends) {
+  cloud.set_ack_mode(aoscomm::AckMode::AckNone);
+  aoscomm::Config cfg = make_config();
+  cfg.response_timeout(200ms);
+  aoscomm::Client c(cfg);
+  c.start();
+  uint64_t id = c.send(kMonitoring);
+  aoscomm::Delivery d = c.delivery(id, kWait);
+  EXPECT_EQ(d.status, DeliveryStatus::Failed);
+  EXPECT_EQ(d.reason, aoscomm::FailReason::NoAck);
+  EXPECT_GE(d.transmissions, 2u) << "resent before giving up";
+  EXPECT_TRUE(cloud.wait_received(d.transmissions, kWait));
+}
+
+TEST_F(AosComm, CloseReportsUndeliveredMessages) {
+  cloud.set_ack_mode(aoscomm::AckMode::AckNone);
+  auto& c = start();
+  uint64_t id = c.send(kMonitoring);
+  EXPECT_TRUE(cloud.wait_received(1, kWait));
+  EXPECT_EQ(c.close(0ms), 1u);
+  aoscomm::Delivery d = c.delivery(id);
+  EXPECT_EQ(d.status, DeliveryStatus::Failed);
+  EXPECT_EQ(d.reason, aoscomm::FailReason::Closed);
+}
+
 TEST_F(AosComm, ReconnectsAfterTheCloudDropsTheConnection) {
   auto& c = start();
   // The client's Connected can precede the cloud registering the connection: an acked message
