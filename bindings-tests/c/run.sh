@@ -54,7 +54,7 @@ if [[ "${AOSCOMM_C_SKIP_ASAN:-0}" != 1 ]]; then
   if (cd "$ROOT" && RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zsanitizer=address" CARGO_TARGET_DIR="$ASAN_TARGET" \
         cargo +nightly build -p aoscomm-ffi --features mock-cloud --target x86_64-unknown-linux-gnu); then
     ALIB="$ASAN_TARGET/x86_64-unknown-linux-gnu/debug/libaoscomm.a"
-    if nm "$ALIB" 2>/dev/null | grep -q __asan; then
+    if [[ $(nm "$ALIB" 2>/dev/null | grep -c __asan) -gt 0 ]]; then
       echo "ASAN instrumentation present in $ALIB"
       if gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
            $CRYPTO_CFLAGS "$HERE/test_aoscomm.c" -o "$OUT/test_aoscomm_asan" \
@@ -78,7 +78,7 @@ fi
 if [[ "${AOSCOMM_C_SKIP_VALGRIND:-0}" != 1 ]]; then
   if command -v valgrind >/dev/null; then
     stage valgrind valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-      --show-leak-kinds=definite,indirect --fair-sched=yes "$OUT/test_aoscomm"
+      --show-leak-kinds=definite,indirect --fair-sched=yes --suppressions="$HERE/valgrind.supp" "$OUT/test_aoscomm"
   else
     echo "valgrind missing"; failed=$((failed + 1))
   fi
