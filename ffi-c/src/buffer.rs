@@ -21,10 +21,13 @@ impl aoscomm_buffer {
 /// until the buffer is freed. NULL for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn aoscomm_buffer_data(b: *const aoscomm_buffer) -> *const u8 {
-    ffi_value!(std::ptr::null(), match unsafe { b.as_ref() } {
-        Some(b) => b.bytes.as_ptr(),
-        None => std::ptr::null(),
-    })
+    ffi_value!(
+        std::ptr::null(),
+        match unsafe { b.as_ref() } {
+            Some(b) => b.bytes.as_ptr(),
+            None => std::ptr::null(),
+        }
+    )
 }
 
 /// The length in bytes; 0 for NULL.
@@ -42,4 +45,3 @@ pub unsafe extern "C" fn aoscomm_buffer_free(b: *mut aoscomm_buffer) {
         }
     })
 }
-

@@ -8,7 +8,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use aoscomm::client::{Client, ClientError, ClientEvent, EventStream, RequestError, SendError, SendOptions};
+use aoscomm::client::{
+    Client, ClientError, ClientEvent, EventStream, RequestError, SendError, SendOptions,
+};
 use aoscomm::protocol::Data;
 use aoscomm::session::SubmitError;
 
@@ -18,7 +20,8 @@ use crate::event::{aoscomm_delivery, aoscomm_event};
 use crate::result::*;
 
 /// Called for every event of a client. See `aoscomm_client_set_event_callback`.
-pub type aoscomm_event_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, ev: *const aoscomm_event)>;
+pub type aoscomm_event_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, ev: *const aoscomm_event)>;
 
 thread_local! {
     /// Set while this thread runs a library callback.
@@ -27,6 +30,14 @@ thread_local! {
 
 pub(crate) fn in_callback() -> bool {
     IN_CALLBACK.with(|c| c.get())
+}
+
+/// Runs `f` (a call into user code) with the "inside a callback" flag set, restoring it after.
+pub(crate) fn as_callback<R>(f: impl FnOnce() -> R) -> R {
+    let prev = IN_CALLBACK.with(|c| c.replace(true));
+    let r = f();
+    IN_CALLBACK.with(|c| c.set(prev));
+    r
 }
 
 fn deadlock_guard(what: &str) -> FfiResult {
@@ -139,9 +150,9 @@ fn dispatch_loop(inner: Arc<Inner>, events: EventStream) {
         inner.push_poll(cev.clone());
         let cb = *lock(&inner.callback);
         if let Some(cb) = cb {
-            IN_CALLBACK.with(|c| c.set(true));
-            let r = std::panic::catch_unwind(|| unsafe { (cb.f)(cb.userdata as *mut c_void, &cev) });
-            IN_CALLBACK.with(|c| c.set(false));
+            let r = as_callback(|| {
+                std::panic::catch_unwind(|| unsafe { (cb.f)(cb.userdata as *mut c_void, &cev) })
+            });
             if r.is_err() {
                 tracing::error!("the event callback unwound; continuing");
             }
@@ -181,22 +192,35 @@ fn client_ref<'a>(c: *const aoscomm_client) -> FfiResult<&'a aoscomm_client> {
 /// they are wrong. Nothing connects before `aoscomm_client_start`. `*out` = the client, to free
 /// with `aoscomm_client_free`.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_client_new(cfg: *const aoscomm_config, out: *mut *mut aoscomm_client) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_client_new(
+    cfg: *const aoscomm_config,
+    out: *mut *mut aoscomm_client,
+) -> aoscomm_result {
     ffi_result!({
         let cfg = try_ref!(cfg, "cfg");
         if out.is_null() {
             return fail(aoscomm_result::NullParameter, "out is NULL");
         }
         let client = Client::new(cfg.inner.clone()).map_err(client_error)?;
-        let efd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_SEMAPHORE | libc::EFD_CLOEXEC) };
+        let efd = unsafe {
+            libc::eventfd(
+                0,
+                libc::EFD_NONBLOCK | libc::EFD_SEMAPHORE | libc::EFD_CLOEXEC,
+            )
+        };
         if efd < 0 {
-            return fail(aoscomm_result::Io, format!("eventfd: {}", std::io::Error::last_os_error()));
+            return fail(
+                aoscomm_result::Io,
+                format!("eventfd: {}", std::io::Error::last_os_error()),
+            );
         }
         let events = client.subscribe();
         let inner = Arc::new(Inner {
             client,
             callback: Mutex::new(None),
-            poll: Mutex::new(PollQueue { items: VecDeque::new() }),
+            poll: Mutex::new(PollQueue {
+                items: VecDeque::new(),
+            }),
             poll_cond: Condvar::new(),
             efd,
             deliveries: Mutex::new(Deliveries::default()),
@@ -211,10 +235,17 @@ pub unsafe extern "C" fn aoscomm_client_new(cfg: *const aoscomm_config, out: *mu
             Err(e) => {
                 inner.client.close();
                 unsafe { libc::close(efd) };
-                return fail(aoscomm_result::Io, format!("cannot start the event thread: {e}"));
+                return fail(
+                    aoscomm_result::Io,
+                    format!("cannot start the event thread: {e}"),
+                );
             }
         };
-        let c = Box::new(aoscomm_client { inner, dispatcher: Mutex::new(Some(thread)), closed: AtomicBool::new(false) });
+        let c = Box::new(aoscomm_client {
+            inner,
+            dispatcher: Mutex::new(Some(thread)),
+            closed: AtomicBool::new(false),
+        });
         unsafe { *out = Box::into_raw(c) };
         Ok(())
     })
@@ -267,7 +298,11 @@ pub unsafe extern "C" fn aoscomm_client_start(c: *mut aoscomm_client) -> aoscomm
 /// FAILED/closed delivery event). Joins the callback thread: no callback runs after it returns.
 /// Idempotent. WOULD_DEADLOCK from inside a callback.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_client_close(c: *mut aoscomm_client, drain_ms: u64, undelivered_out: *mut usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_client_close(
+    c: *mut aoscomm_client,
+    drain_ms: u64,
+    undelivered_out: *mut usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = client_ref(c)?;
         deadlock_guard("aoscomm_client_close")?;
@@ -282,7 +317,10 @@ pub unsafe extern "C" fn aoscomm_client_close(c: *mut aoscomm_client, drain_ms: 
 /// Whether the WebSocket is up now; false for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn aoscomm_client_is_connected(c: *const aoscomm_client) -> bool {
-    ffi_value!(false, unsafe { c.as_ref() }.is_some_and(|c| c.inner.client.is_connected()))
+    ffi_value!(
+        false,
+        unsafe { c.as_ref() }.is_some_and(|c| c.inner.client.is_connected())
+    )
 }
 
 /// Validates `data_json` (a `data` object, `{"messageType":...}`) with the codec and queues it.
@@ -308,14 +346,21 @@ pub unsafe extern "C" fn aoscomm_client_send(
             -1 => None,
             0 => Some(false),
             1 => Some(true),
-            v => return fail(aoscomm_result::InvalidArgument, format!("important: {v} is not -1, 0 or 1")),
+            v => {
+                return fail(
+                    aoscomm_result::InvalidArgument,
+                    format!("important: {v} is not -1, 0 or 1"),
+                )
+            }
         };
         // Hold the map's lock across the submission so the dispatcher cannot note the outcome
         // before the handle is known.
         let mut d = lock(&c.inner.deliveries);
         let h = match c.inner.client.send_json(json, SendOptions { important }) {
             Ok(h) => h,
-            Err(SendError::Invalid(e)) => return fail(aoscomm_result::InvalidData, format!("invalid data: {e}")),
+            Err(SendError::Invalid(e)) => {
+                return fail(aoscomm_result::InvalidData, format!("invalid data: {e}"))
+            }
             Err(SendError::Submit(e)) => return fail(submit_error(&e), e.to_string()),
         };
         let id = h.id().0;
@@ -356,7 +401,12 @@ pub unsafe extern "C" fn aoscomm_client_delivery(
         let d = match outcome {
             Some(o) => aoscomm_delivery::from_outcome(&o),
             None if timeout_ms == 0 => aoscomm_delivery::pending(h.txn()),
-            None => return fail(aoscomm_result::Timeout, format!("message {id} still pending after {timeout_ms} ms")),
+            None => {
+                return fail(
+                    aoscomm_result::Timeout,
+                    format!("message {id} still pending after {timeout_ms} ms"),
+                )
+            }
         };
         unsafe { *out = d };
         Ok(())
@@ -383,7 +433,8 @@ pub unsafe extern "C" fn aoscomm_client_request(
             return fail(aoscomm_result::NullParameter, "response_out is NULL");
         }
         deadlock_guard("aoscomm_client_request")?;
-        let data = Data::decode(json).map_err(|e| Fail(aoscomm_result::InvalidData, format!("invalid data: {e}")))?;
+        let data = Data::decode(json)
+            .map_err(|e| Fail(aoscomm_result::InvalidData, format!("invalid data: {e}")))?;
         let timeout = if timeout_ms == 0 {
             c.inner.client.config().cloud_response_wait_timeout
         } else {
@@ -392,15 +443,19 @@ pub unsafe extern "C" fn aoscomm_client_request(
         let env = match c.inner.client.request_blocking(data, timeout) {
             Ok(env) => env,
             Err(RequestError::Submit(e)) => return fail(submit_error(&e), e.to_string()),
-            Err(RequestError::Invalid(e)) => return fail(aoscomm_result::InvalidData, format!("invalid data: {e}")),
+            Err(RequestError::Invalid(e)) => {
+                return fail(aoscomm_result::InvalidData, format!("invalid data: {e}"))
+            }
             Err(e @ (RequestError::Failed(_) | RequestError::WaitTimedOut)) => {
                 return fail(aoscomm_result::RequestFailed, e.to_string())
             }
         };
-        let json = env
-            .data
-            .encode()
-            .map_err(|e| Fail(aoscomm_result::InvalidData, format!("cannot encode the response: {e}")))?;
+        let json = env.data.encode().map_err(|e| {
+            Fail(
+                aoscomm_result::InvalidData,
+                format!("cannot encode the response: {e}"),
+            )
+        })?;
         unsafe { *response_out = Box::into_raw(aoscomm_buffer::new(json)) };
         Ok(())
     })
@@ -421,7 +476,10 @@ pub unsafe extern "C" fn aoscomm_client_set_event_callback(
 ) -> aoscomm_result {
     ffi_result!({
         let c = client_ref(c)?;
-        *lock(&c.inner.callback) = cb.map(|f| Callback { f, userdata: userdata as usize });
+        *lock(&c.inner.callback) = cb.map(|f| Callback {
+            f,
+            userdata: userdata as usize,
+        });
         Ok(())
     })
 }
@@ -456,11 +514,17 @@ pub unsafe extern "C" fn aoscomm_client_next_event(
             }
             // The dispatcher has ended (after close): nothing more will come.
             if inner.done.load(Ordering::SeqCst) {
-                return fail(aoscomm_result::Closed, "the client is closed and no event is left");
+                return fail(
+                    aoscomm_result::Closed,
+                    "the client is closed and no event is left",
+                );
             }
             let now = Instant::now();
             if now >= deadline {
-                return fail(aoscomm_result::NoEvent, format!("no event within {timeout_ms} ms"));
+                return fail(
+                    aoscomm_result::NoEvent,
+                    format!("no event within {timeout_ms} ms"),
+                );
             }
             q = inner
                 .poll_cond

@@ -25,9 +25,11 @@ pub struct aoscomm_config {
 #[no_mangle]
 pub extern "C" fn aoscomm_config_new() -> *mut aoscomm_config {
     ffi_value!(std::ptr::null_mut(), {
-        let mut inner = ClientConfig::default();
         // one worker for the protocol, one spare for TLS handshakes
-        inner.worker_threads = 2;
+        let inner = ClientConfig {
+            worker_threads: 2,
+            ..ClientConfig::default()
+        };
         Box::into_raw(Box::new(aoscomm_config { inner }))
     })
 }
@@ -45,7 +47,11 @@ pub unsafe extern "C" fn aoscomm_config_free(cfg: *mut aoscomm_config) {
 /// `serviceDiscoveryUrl`: where discovery is POSTed (UTF-8, not NUL-terminated). Checked by
 /// `aoscomm_client_new` (CONFIG).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_service_discovery_url(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_service_discovery_url(
+    cfg: *mut aoscomm_config,
+    s: *const c_char,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { text(s, len, "service discovery URL")? };
@@ -56,7 +62,11 @@ pub unsafe extern "C" fn aoscomm_config_set_service_discovery_url(cfg: *mut aosc
 
 /// `overrideServiceDiscoveryUrl`: replaces scheme, host and port of the discovery URL.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_override_service_discovery_url(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_override_service_discovery_url(
+    cfg: *mut aoscomm_config,
+    s: *const c_char,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { text(s, len, "override service discovery URL")? };
@@ -67,7 +77,11 @@ pub unsafe extern "C" fn aoscomm_config_set_override_service_discovery_url(cfg: 
 
 /// The unit's system ID.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_system_id(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_system_id(
+    cfg: *mut aoscomm_config,
+    s: *const c_char,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { text(s, len, "system ID")? };
@@ -79,7 +93,11 @@ pub unsafe extern "C" fn aoscomm_config_set_system_id(cfg: *mut aoscomm_config, 
 /// Path of the CA bundle (PEM) the cloud's certificates must chain to; read by
 /// `aoscomm_client_new`.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_ca_path(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_ca_path(
+    cfg: *mut aoscomm_config,
+    s: *const c_char,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { text(s, len, "CA path")? };
@@ -90,7 +108,11 @@ pub unsafe extern "C" fn aoscomm_config_set_ca_path(cfg: *mut aoscomm_config, s:
 
 /// The CA bundle as PEM bytes (copied).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_ca_pem(cfg: *mut aoscomm_config, pem: *const u8, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_ca_pem(
+    cfg: *mut aoscomm_config,
+    pem: *const u8,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { bytes(pem, len, "CA PEM")? }.to_vec();
@@ -104,7 +126,11 @@ pub unsafe extern "C" fn aoscomm_config_set_ca_pem(cfg: *mut aoscomm_config, pem
 
 /// Path of the client certificate chain (PEM).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_cert_path(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_cert_path(
+    cfg: *mut aoscomm_config,
+    s: *const c_char,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { text(s, len, "certificate path")? };
@@ -115,7 +141,11 @@ pub unsafe extern "C" fn aoscomm_config_set_cert_path(cfg: *mut aoscomm_config, 
 
 /// The client certificate chain as PEM bytes (copied).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_cert_pem(cfg: *mut aoscomm_config, pem: *const u8, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_cert_pem(
+    cfg: *mut aoscomm_config,
+    pem: *const u8,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { bytes(pem, len, "certificate PEM")? }.to_vec();
@@ -129,7 +159,11 @@ pub unsafe extern "C" fn aoscomm_config_set_cert_pem(cfg: *mut aoscomm_config, p
 
 /// Path of the client private key (PKCS#1, PKCS#8 or SEC1 PEM). Replaces a signer.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_key_path(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_key_path(
+    cfg: *mut aoscomm_config,
+    s: *const c_char,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { text(s, len, "key path")? };
@@ -140,7 +174,11 @@ pub unsafe extern "C" fn aoscomm_config_set_key_path(cfg: *mut aoscomm_config, s
 
 /// The client private key as PEM bytes (copied). Replaces a signer.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_key_pem(cfg: *mut aoscomm_config, pem: *const u8, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_key_pem(
+    cfg: *mut aoscomm_config,
+    pem: *const u8,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { bytes(pem, len, "key PEM")? }.to_vec();
@@ -154,7 +192,11 @@ pub unsafe extern "C" fn aoscomm_config_set_key_pem(cfg: *mut aoscomm_config, pe
 
 /// Verify the cloud's certificates against this name instead of the URL's host.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_server_name(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_server_name(
+    cfg: *mut aoscomm_config,
+    s: *const c_char,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { text(s, len, "server name")? };
@@ -165,7 +207,11 @@ pub unsafe extern "C" fn aoscomm_config_set_server_name(cfg: *mut aoscomm_config
 
 /// `cloudMessageLog`: append `TX: <json>` / `RX: <json>` lines to this file.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_message_log_path(cfg: *mut aoscomm_config, s: *const c_char, len: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_message_log_path(
+    cfg: *mut aoscomm_config,
+    s: *const c_char,
+    len: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         let v = unsafe { text(s, len, "message log path")? };
@@ -177,11 +223,17 @@ pub unsafe extern "C" fn aoscomm_config_set_message_log_path(cfg: *mut aoscomm_c
 /// `cloudResponseWaitTimeout` in ms (>= 1): ack wait before a resend, and the default
 /// request timeout.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_response_timeout_ms(cfg: *mut aoscomm_config, ms: u64) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_response_timeout_ms(
+    cfg: *mut aoscomm_config,
+    ms: u64,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         if ms < 1 {
-            return fail(aoscomm_result::InvalidArgument, format!("response timeout (ms): {ms} is below the minimum 1"));
+            return fail(
+                aoscomm_result::InvalidArgument,
+                format!("response timeout (ms): {ms} is below the minimum 1"),
+            );
         }
         c.cloud_response_wait_timeout = Duration::from_millis(ms);
         Ok(())
@@ -190,11 +242,17 @@ pub unsafe extern "C" fn aoscomm_config_set_response_timeout_ms(cfg: *mut aoscom
 
 /// Most messages held in the outbox (>= 1).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_queue_max_messages(cfg: *mut aoscomm_config, n: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_queue_max_messages(
+    cfg: *mut aoscomm_config,
+    n: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         if n < 1 {
-            return fail(aoscomm_result::InvalidArgument, format!("queue max messages: {n} is below the minimum 1"));
+            return fail(
+                aoscomm_result::InvalidArgument,
+                format!("queue max messages: {n} is below the minimum 1"),
+            );
         }
         c.queue_max_messages = n;
         Ok(())
@@ -203,11 +261,17 @@ pub unsafe extern "C" fn aoscomm_config_set_queue_max_messages(cfg: *mut aoscomm
 
 /// Most bytes held in the outbox (>= 1).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_queue_max_bytes(cfg: *mut aoscomm_config, n: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_queue_max_bytes(
+    cfg: *mut aoscomm_config,
+    n: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         if n < 1 {
-            return fail(aoscomm_result::InvalidArgument, format!("queue max bytes: {n} is below the minimum 1"));
+            return fail(
+                aoscomm_result::InvalidArgument,
+                format!("queue max bytes: {n} is below the minimum 1"),
+            );
         }
         c.queue_max_bytes = n;
         Ok(())
@@ -216,11 +280,17 @@ pub unsafe extern "C" fn aoscomm_config_set_queue_max_bytes(cfg: *mut aoscomm_co
 
 /// Most messages awaiting an ack at once (>= 1).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_max_in_flight(cfg: *mut aoscomm_config, n: usize) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_max_in_flight(
+    cfg: *mut aoscomm_config,
+    n: usize,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         if n < 1 {
-            return fail(aoscomm_result::InvalidArgument, format!("max in flight: {n} is below the minimum 1"));
+            return fail(
+                aoscomm_result::InvalidArgument,
+                format!("max in flight: {n} is below the minimum 1"),
+            );
         }
         c.max_in_flight = n;
         Ok(())
@@ -229,11 +299,17 @@ pub unsafe extern "C" fn aoscomm_config_set_max_in_flight(cfg: *mut aoscomm_conf
 
 /// A PING goes out after this long (ms, >= 1) without any frame from the cloud.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_ping_interval_ms(cfg: *mut aoscomm_config, ms: u64) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_ping_interval_ms(
+    cfg: *mut aoscomm_config,
+    ms: u64,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         if ms < 1 {
-            return fail(aoscomm_result::InvalidArgument, format!("ping interval (ms): {ms} is below the minimum 1"));
+            return fail(
+                aoscomm_result::InvalidArgument,
+                format!("ping interval (ms): {ms} is below the minimum 1"),
+            );
         }
         c.ping_interval = Duration::from_millis(ms);
         Ok(())
@@ -242,11 +318,17 @@ pub unsafe extern "C" fn aoscomm_config_set_ping_interval_ms(cfg: *mut aoscomm_c
 
 /// The link is declared dead when a PING gets no answer in this time (ms, >= 1).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_dead_link_timeout_ms(cfg: *mut aoscomm_config, ms: u64) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_dead_link_timeout_ms(
+    cfg: *mut aoscomm_config,
+    ms: u64,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         if ms < 1 {
-            return fail(aoscomm_result::InvalidArgument, format!("dead link timeout (ms): {ms} is below the minimum 1"));
+            return fail(
+                aoscomm_result::InvalidArgument,
+                format!("dead link timeout (ms): {ms} is below the minimum 1"),
+            );
         }
         c.dead_link_timeout = Duration::from_millis(ms);
         Ok(())
@@ -255,11 +337,17 @@ pub unsafe extern "C" fn aoscomm_config_set_dead_link_timeout_ms(cfg: *mut aosco
 
 /// Base delay of the reconnect schedule (ms, >= 1).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_reconnect_delay_ms(cfg: *mut aoscomm_config, ms: u64) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_reconnect_delay_ms(
+    cfg: *mut aoscomm_config,
+    ms: u64,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         if ms < 1 {
-            return fail(aoscomm_result::InvalidArgument, format!("reconnect delay (ms): {ms} is below the minimum 1"));
+            return fail(
+                aoscomm_result::InvalidArgument,
+                format!("reconnect delay (ms): {ms} is below the minimum 1"),
+            );
         }
         c.reconnect_base_delay = Duration::from_millis(ms);
         Ok(())
@@ -270,13 +358,21 @@ pub unsafe extern "C" fn aoscomm_config_set_reconnect_delay_ms(cfg: *mut aoscomm
 /// oldest non-important message (its delivery: DROPPED / queue_overflow). Other values:
 /// INVALID_ARGUMENT.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_config_set_overflow_policy(cfg: *mut aoscomm_config, policy: u32) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_config_set_overflow_policy(
+    cfg: *mut aoscomm_config,
+    policy: u32,
+) -> aoscomm_result {
     ffi_result!({
         let c = &mut try_mut!(cfg, "cfg").inner;
         c.overflow = match policy {
             0 => OverflowPolicy::RejectNew,
             1 => OverflowPolicy::DropOldestNonImportant,
-            v => return fail(aoscomm_result::InvalidArgument, format!("overflow policy: unknown value {v}")),
+            v => {
+                return fail(
+                    aoscomm_result::InvalidArgument,
+                    format!("overflow policy: unknown value {v}"),
+                )
+            }
         };
         Ok(())
     })

@@ -47,7 +47,12 @@ pub(crate) fn txn_array(txn: &str) -> [c_char; 40] {
 
 impl aoscomm_delivery {
     pub(crate) fn pending(txn: &str) -> Self {
-        aoscomm_delivery { status: 0, reason: 0, transmissions: 0, txn: txn_array(txn) }
+        aoscomm_delivery {
+            status: 0,
+            reason: 0,
+            transmissions: 0,
+            txn: txn_array(txn),
+        }
     }
 
     pub(crate) fn from_outcome(o: &DeliveryOutcome) -> Self {
@@ -69,7 +74,12 @@ impl aoscomm_delivery {
                 },
             ),
         };
-        aoscomm_delivery { status, reason, transmissions: o.transmissions(), txn: txn_array(o.txn()) }
+        aoscomm_delivery {
+            status,
+            reason,
+            transmissions: o.transmissions(),
+            txn: txn_array(o.txn()),
+        }
     }
 }
 
@@ -111,12 +121,14 @@ impl aoscomm_event {
 
     pub(crate) fn from_client_event(ev: &ClientEvent) -> Self {
         match ev {
-            ClientEvent::Connected { url } => {
-                aoscomm_event { text: Some(nul(url.as_str())), ..Self::empty(AOSCOMM_EVENT_CONNECTED) }
-            }
-            ClientEvent::Disconnected { reason } => {
-                aoscomm_event { text: Some(nul(reason.as_str())), ..Self::empty(AOSCOMM_EVENT_DISCONNECTED) }
-            }
+            ClientEvent::Connected { url } => aoscomm_event {
+                text: Some(nul(url.as_str())),
+                ..Self::empty(AOSCOMM_EVENT_CONNECTED)
+            },
+            ClientEvent::Disconnected { reason } => aoscomm_event {
+                text: Some(nul(reason.as_str())),
+                ..Self::empty(AOSCOMM_EVENT_DISCONNECTED)
+            },
             ClientEvent::ConnectFailed { error } => aoscomm_event {
                 text: Some(nul(error.to_string())),
                 error_kind: CString::new(error.kind()).ok(),
@@ -129,16 +141,21 @@ impl aoscomm_event {
                 txn: Some(nul(env.header.txn.as_str())),
                 ..Self::empty(AOSCOMM_EVENT_MESSAGE)
             },
-            ClientEvent::Delivery { id, message_type, outcome } => aoscomm_event {
+            ClientEvent::Delivery {
+                id,
+                message_type,
+                outcome,
+            } => aoscomm_event {
                 message_type: CString::new(message_type.as_str()).ok(),
                 txn: Some(nul(outcome.txn())),
                 message_id: id.0,
                 delivery: Some(aoscomm_delivery::from_outcome(outcome)),
                 ..Self::empty(AOSCOMM_EVENT_DELIVERY)
             },
-            ClientEvent::Rejected { reason } => {
-                aoscomm_event { text: Some(nul(reason.as_str())), ..Self::empty(AOSCOMM_EVENT_REJECTED) }
-            }
+            ClientEvent::Rejected { reason } => aoscomm_event {
+                text: Some(nul(reason.as_str())),
+                ..Self::empty(AOSCOMM_EVENT_REJECTED)
+            },
         }
     }
 }
@@ -164,7 +181,10 @@ pub unsafe extern "C" fn aoscomm_event_kind(ev: *const aoscomm_event) -> u32 {
 /// until the event is freed (or the callback returns). `len` may be NULL. NULL (and `*len` = 0)
 /// when the event has no text, or for a NULL event.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_event_text(ev: *const aoscomm_event, len: *mut usize) -> *const c_char {
+pub unsafe extern "C" fn aoscomm_event_text(
+    ev: *const aoscomm_event,
+    len: *mut usize,
+) -> *const c_char {
     ffi_value!(std::ptr::null(), unsafe {
         match ev.as_ref() {
             Some(e) => field(&e.text, len),
@@ -175,7 +195,10 @@ pub unsafe extern "C" fn aoscomm_event_text(ev: *const aoscomm_event, len: *mut 
 
 /// The `data` JSON of a MESSAGE event; as `aoscomm_event_text`.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_event_data(ev: *const aoscomm_event, len: *mut usize) -> *const c_char {
+pub unsafe extern "C" fn aoscomm_event_data(
+    ev: *const aoscomm_event,
+    len: *mut usize,
+) -> *const c_char {
     ffi_value!(std::ptr::null(), unsafe {
         match ev.as_ref() {
             Some(e) => field(&e.data, len),
@@ -186,7 +209,10 @@ pub unsafe extern "C" fn aoscomm_event_data(ev: *const aoscomm_event, len: *mut 
 
 /// The `header.txn` of a MESSAGE or DELIVERY event; as `aoscomm_event_text`.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_event_txn(ev: *const aoscomm_event, len: *mut usize) -> *const c_char {
+pub unsafe extern "C" fn aoscomm_event_txn(
+    ev: *const aoscomm_event,
+    len: *mut usize,
+) -> *const c_char {
     ffi_value!(std::ptr::null(), unsafe {
         match ev.as_ref() {
             Some(e) => field(&e.txn, len),
@@ -199,20 +225,26 @@ pub unsafe extern "C" fn aoscomm_event_txn(ev: *const aoscomm_event, len: *mut u
 /// NULL otherwise.
 #[no_mangle]
 pub unsafe extern "C" fn aoscomm_event_message_type(ev: *const aoscomm_event) -> *const c_char {
-    ffi_value!(std::ptr::null(), match unsafe { ev.as_ref() }.and_then(|e| e.message_type.as_ref()) {
-        Some(s) => s.as_ptr(),
-        None => std::ptr::null(),
-    })
+    ffi_value!(
+        std::ptr::null(),
+        match unsafe { ev.as_ref() }.and_then(|e| e.message_type.as_ref()) {
+            Some(s) => s.as_ptr(),
+            None => std::ptr::null(),
+        }
+    )
 }
 
 /// The stable error kind of a CONNECT_FAILED event ("untrusted_server", ...), NUL-terminated,
 /// borrowed; NULL otherwise.
 #[no_mangle]
 pub unsafe extern "C" fn aoscomm_event_error_kind(ev: *const aoscomm_event) -> *const c_char {
-    ffi_value!(std::ptr::null(), match unsafe { ev.as_ref() }.and_then(|e| e.error_kind.as_ref()) {
-        Some(s) => s.as_ptr(),
-        None => std::ptr::null(),
-    })
+    ffi_value!(
+        std::ptr::null(),
+        match unsafe { ev.as_ref() }.and_then(|e| e.error_kind.as_ref()) {
+            Some(s) => s.as_ptr(),
+            None => std::ptr::null(),
+        }
+    )
 }
 
 /// The message id (as from `aoscomm_client_send`) of a DELIVERY event; 0 otherwise.
@@ -223,7 +255,10 @@ pub unsafe extern "C" fn aoscomm_event_message_id(ev: *const aoscomm_event) -> u
 
 /// The outcome carried by a DELIVERY event. INVALID_ARGUMENT for other kinds.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_event_delivery(ev: *const aoscomm_event, out: *mut aoscomm_delivery) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_event_delivery(
+    ev: *const aoscomm_event,
+    out: *mut aoscomm_delivery,
+) -> aoscomm_result {
     ffi_result!({
         let e = try_ref!(ev, "ev");
         let out = try_mut!(out, "out");
@@ -232,7 +267,10 @@ pub unsafe extern "C" fn aoscomm_event_delivery(ev: *const aoscomm_event, out: *
                 *out = d;
                 Ok(())
             }
-            None => fail(aoscomm_result::InvalidArgument, format!("event kind {} carries no delivery", e.kind)),
+            None => fail(
+                aoscomm_result::InvalidArgument,
+                format!("event kind {} carries no delivery", e.kind),
+            ),
         }
     })
 }

@@ -25,7 +25,8 @@ pub const AOSCOMM_LOG_TRACE: u32 = 5;
 /// Receives one log record: `level` (`AOSCOMM_LOG_*`), the message (UTF-8, `len` bytes, also
 /// NUL-terminated; borrowed for the call) as "target: message field=value ...". Called on
 /// library threads, possibly concurrently; it must not call `aoscomm_set_log_callback`.
-pub type aoscomm_log_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, level: u32, msg: *const c_char, len: usize)>;
+pub type aoscomm_log_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, level: u32, msg: *const c_char, len: usize)>;
 
 #[derive(Clone, Copy)]
 struct Sink {
@@ -92,8 +93,15 @@ impl<S: Subscriber> Layer<S> for CLayer {
         let mut msg = f.0.into_bytes();
         let len = msg.len();
         msg.push(0);
-        let _ = std::panic::catch_unwind(|| unsafe {
-            (sink.f)(sink.userdata as *mut c_void, level, msg.as_ptr() as *const c_char, len)
+        let _ = crate::client::as_callback(|| {
+            std::panic::catch_unwind(|| unsafe {
+                (sink.f)(
+                    sink.userdata as *mut c_void,
+                    level,
+                    msg.as_ptr() as *const c_char,
+                    len,
+                )
+            })
         });
     }
 }
@@ -103,20 +111,36 @@ impl<S: Subscriber> Layer<S> for CLayer {
 /// running). The first call installs the library's global `tracing` subscriber (if the process
 /// already has one, CONFIG). `userdata` must stay valid until the callback is replaced.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_set_log_callback(cb: aoscomm_log_callback, userdata: *mut c_void, max_level: u32) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_set_log_callback(
+    cb: aoscomm_log_callback,
+    userdata: *mut c_void,
+    max_level: u32,
+) -> aoscomm_result {
     ffi_result!({
         if cb.is_some() && !(AOSCOMM_LOG_ERROR..=AOSCOMM_LOG_TRACE).contains(&max_level) {
-            return fail(aoscomm_result::InvalidArgument, format!("max_level: {max_level} is not 1..5"));
+            return fail(
+                aoscomm_result::InvalidArgument,
+                format!("max_level: {max_level} is not 1..5"),
+            );
         }
         let mut installed = Ok(());
         INSTALL.call_once(|| {
-            installed = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(CLayer));
+            installed = tracing::subscriber::set_global_default(
+                tracing_subscriber::registry().with(CLayer),
+            );
         });
         if installed.is_err() {
-            return fail(aoscomm_result::Config, "a global tracing subscriber is already installed");
+            return fail(
+                aoscomm_result::Config,
+                "a global tracing subscriber is already installed",
+            );
         }
         let mut sink = SINK.write().unwrap_or_else(|p| p.into_inner());
-        *sink = cb.map(|f| Sink { f, userdata: userdata as usize, max_level });
+        *sink = cb.map(|f| Sink {
+            f,
+            userdata: userdata as usize,
+            max_level,
+        });
         drop(sink);
         tracing::callsite::rebuild_interest_cache();
         Ok(())

@@ -25,14 +25,21 @@ pub struct aoscomm_mock_cloud {
 
 /// Starts a mock cloud for the unit `system_id` (UTF-8, `len` bytes) on a runtime of its own.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_mock_cloud_start(system_id: *const c_char, len: usize, out: *mut *mut aoscomm_mock_cloud) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_mock_cloud_start(
+    system_id: *const c_char,
+    len: usize,
+    out: *mut *mut aoscomm_mock_cloud,
+) -> aoscomm_result {
     ffi_result!({
         let id = unsafe { text(system_id, len, "system_id")? };
         if out.is_null() {
             return fail(aoscomm_result::NullParameter, "out is NULL");
         }
-        let cloud = MockCloud::start_blocking(MockCloudConfig { system_id: id.to_string(), ..MockCloudConfig::default() })
-            .map_err(|e| Fail(aoscomm_result::Io, e.to_string()))?;
+        let cloud = MockCloud::start_blocking(MockCloudConfig {
+            system_id: id.to_string(),
+            ..MockCloudConfig::default()
+        })
+        .map_err(|e| Fail(aoscomm_result::Io, e.to_string()))?;
         let pki = cloud.pki();
         let cs = |s: &str| CString::new(s).unwrap_or_default();
         let m = aoscomm_mock_cloud {
@@ -59,7 +66,10 @@ pub unsafe extern "C" fn aoscomm_mock_cloud_free(m: *mut aoscomm_mock_cloud) {
 /// Configures `cfg` for this cloud: discovery URL, system ID, CA, client certificate and key,
 /// and short reconnect delays for tests.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_mock_cloud_configure(m: *const aoscomm_mock_cloud, cfg: *mut aoscomm_config) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_mock_cloud_configure(
+    m: *const aoscomm_mock_cloud,
+    cfg: *mut aoscomm_config,
+) -> aoscomm_result {
     ffi_result!({
         let m = try_ref!(m, "m");
         let cfg = try_mut!(cfg, "cfg");
@@ -79,9 +89,14 @@ pub unsafe extern "C" fn aoscomm_mock_cloud_configure(m: *const aoscomm_mock_clo
 /// PEMs of the test PKI, NUL-terminated, borrowed from the mock: `which` = "ca", "client_cert"
 /// or "client_key". NULL for anything else.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_mock_cloud_pem(m: *const aoscomm_mock_cloud, which: *const c_char) -> *const c_char {
+pub unsafe extern "C" fn aoscomm_mock_cloud_pem(
+    m: *const aoscomm_mock_cloud,
+    which: *const c_char,
+) -> *const c_char {
     ffi_value!(std::ptr::null(), {
-        let Some(m) = (unsafe { m.as_ref() }) else { return std::ptr::null() };
+        let Some(m) = (unsafe { m.as_ref() }) else {
+            return std::ptr::null();
+        };
         match unsafe { cstr(which, "which") } {
             Ok("ca") => m.ca.as_ptr(),
             Ok("client_cert") => m.client_cert.as_ptr(),
@@ -94,15 +109,24 @@ pub unsafe extern "C" fn aoscomm_mock_cloud_pem(m: *const aoscomm_mock_cloud, wh
 /// Pushes a cloud→unit message (`data` JSON) on the open connection, or queues it for the
 /// next one; `txn_out` (40 bytes) = its txn, NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_mock_cloud_push(m: *mut aoscomm_mock_cloud, data_json: *const u8, len: usize, txn_out: *mut c_char) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_mock_cloud_push(
+    m: *mut aoscomm_mock_cloud,
+    data_json: *const u8,
+    len: usize,
+    txn_out: *mut c_char,
+) -> aoscomm_result {
     ffi_result!({
         let m = try_ref!(m, "m");
         let json = unsafe { bytes(data_json, len, "data_json")? };
         if txn_out.is_null() {
             return fail(aoscomm_result::NullParameter, "txn_out is NULL");
         }
-        let data = Data::decode(json).map_err(|e| Fail(aoscomm_result::InvalidData, format!("invalid data: {e}")))?;
-        let txn = m.cloud.push(data).map_err(|e| Fail(aoscomm_result::InvalidData, e.to_string()))?;
+        let data = Data::decode(json)
+            .map_err(|e| Fail(aoscomm_result::InvalidData, format!("invalid data: {e}")))?;
+        let txn = m
+            .cloud
+            .push(data)
+            .map_err(|e| Fail(aoscomm_result::InvalidData, e.to_string()))?;
         let a = txn_array(&txn);
         unsafe { std::ptr::copy_nonoverlapping(a.as_ptr(), txn_out, 40) };
         Ok(())
@@ -112,15 +136,27 @@ pub unsafe extern "C" fn aoscomm_mock_cloud_push(m: *mut aoscomm_mock_cloud, dat
 /// How the mock answers the unit's messages: 0 ack all, 1 ack none, 2 nack all, 3 nack the
 /// first transmission of each message once, then ack. `retry_after_ms` goes into the nacks.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_mock_cloud_set_ack_mode(m: *mut aoscomm_mock_cloud, mode: u32, retry_after_ms: i64) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_mock_cloud_set_ack_mode(
+    m: *mut aoscomm_mock_cloud,
+    mode: u32,
+    retry_after_ms: i64,
+) -> aoscomm_result {
     ffi_result!({
         let m = try_ref!(m, "m");
         let mode = match mode {
             0 => AckMode::AckAll,
             1 => AckMode::AckNone,
             2 => AckMode::Nack { retry_after_ms },
-            3 => AckMode::NackFirst { n: 1, retry_after_ms },
-            v => return fail(aoscomm_result::InvalidArgument, format!("ack mode: unknown value {v}")),
+            3 => AckMode::NackFirst {
+                n: 1,
+                retry_after_ms,
+            },
+            v => {
+                return fail(
+                    aoscomm_result::InvalidArgument,
+                    format!("ack mode: unknown value {v}"),
+                )
+            }
         };
         m.cloud.set_ack_mode(mode);
         Ok(())
@@ -129,7 +165,10 @@ pub unsafe extern "C" fn aoscomm_mock_cloud_set_ack_mode(m: *mut aoscomm_mock_cl
 
 /// Whether the mock answers `requestBlobUrls` with `blobUrls` (same correlationId).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_mock_cloud_answer_blob_requests(m: *mut aoscomm_mock_cloud, on: bool) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_mock_cloud_answer_blob_requests(
+    m: *mut aoscomm_mock_cloud,
+    on: bool,
+) -> aoscomm_result {
     ffi_result!({
         try_ref!(m, "m").cloud.answer_blob_requests(on);
         Ok(())
@@ -138,7 +177,9 @@ pub unsafe extern "C" fn aoscomm_mock_cloud_answer_blob_requests(m: *mut aoscomm
 
 /// Drops the open connection without a close frame. NOT_FOUND when none is open.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_mock_cloud_drop_connection(m: *mut aoscomm_mock_cloud) -> aoscomm_result {
+pub unsafe extern "C" fn aoscomm_mock_cloud_drop_connection(
+    m: *mut aoscomm_mock_cloud,
+) -> aoscomm_result {
     ffi_result!({
         if try_ref!(m, "m").cloud.drop_connection() {
             Ok(())
@@ -154,16 +195,24 @@ fn count_type(m: &aoscomm_mock_cloud, t: Option<&str>) -> usize {
         .iter()
         .filter(|f| match t {
             None => true,
-            Some(t) => f.envelope.as_ref().is_ok_and(|e| e.message_type().as_str() == t),
+            Some(t) => f
+                .envelope
+                .as_ref()
+                .is_ok_and(|e| e.message_type().as_str() == t),
         })
         .count()
 }
 
 /// Frames received of `message_type` (NUL-terminated; NULL: all frames). 0 for a NULL mock.
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_mock_cloud_received(m: *const aoscomm_mock_cloud, message_type: *const c_char) -> usize {
+pub unsafe extern "C" fn aoscomm_mock_cloud_received(
+    m: *const aoscomm_mock_cloud,
+    message_type: *const c_char,
+) -> usize {
     ffi_value!(0, {
-        let Some(m) = (unsafe { m.as_ref() }) else { return 0 };
+        let Some(m) = (unsafe { m.as_ref() }) else {
+            return 0;
+        };
         if message_type.is_null() {
             count_type(m, None)
         } else {
@@ -178,21 +227,39 @@ pub unsafe extern "C" fn aoscomm_mock_cloud_received(m: *const aoscomm_mock_clou
 /// Acks the unit sent for the mock's pushes. 0 for a NULL mock.
 #[no_mangle]
 pub unsafe extern "C" fn aoscomm_mock_cloud_acks_from_unit(m: *const aoscomm_mock_cloud) -> usize {
-    ffi_value!(0, unsafe { m.as_ref() }.map_or(0, |m| m.cloud.state().acks_from_unit.len()))
+    ffi_value!(
+        0,
+        unsafe { m.as_ref() }.map_or(0, |m| m.cloud.state().acks_from_unit.len())
+    )
 }
 
 /// Waits until at least `n` frames were received (true) or `timeout_ms` passes (false).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_mock_cloud_wait_received(m: *const aoscomm_mock_cloud, n: usize, timeout_ms: u32) -> bool {
-    ffi_value!(false, unsafe { m.as_ref() }.is_some_and(|m| m
-        .cloud
-        .wait_received_blocking(n, Duration::from_millis(u64::from(timeout_ms)))))
+pub unsafe extern "C" fn aoscomm_mock_cloud_wait_received(
+    m: *const aoscomm_mock_cloud,
+    n: usize,
+    timeout_ms: u32,
+) -> bool {
+    ffi_value!(
+        false,
+        unsafe { m.as_ref() }.is_some_and(|m| m
+            .cloud
+            .wait_received_blocking(n, Duration::from_millis(u64::from(timeout_ms))))
+    )
 }
 
 /// Waits until the unit has acked at least `n` pushes (true) or `timeout_ms` passes (false).
 #[no_mangle]
-pub unsafe extern "C" fn aoscomm_mock_cloud_wait_acks_from_unit(m: *const aoscomm_mock_cloud, n: usize, timeout_ms: u32) -> bool {
-    ffi_value!(false, unsafe { m.as_ref() }.is_some_and(|m| m
-        .cloud
-        .wait_for_blocking(|s| s.acks_from_unit.len() >= n, Duration::from_millis(u64::from(timeout_ms)))))
+pub unsafe extern "C" fn aoscomm_mock_cloud_wait_acks_from_unit(
+    m: *const aoscomm_mock_cloud,
+    n: usize,
+    timeout_ms: u32,
+) -> bool {
+    ffi_value!(
+        false,
+        unsafe { m.as_ref() }.is_some_and(|m| m.cloud.wait_for_blocking(
+            |s| s.acks_from_unit.len() >= n,
+            Duration::from_millis(u64::from(timeout_ms))
+        ))
+    )
 }

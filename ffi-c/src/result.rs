@@ -45,35 +45,49 @@ pub enum aoscomm_result {
 }
 
 impl aoscomm_result {
-    pub(crate) fn name(self) -> &'static [u8] {
+    pub(crate) fn name(self) -> &'static std::ffi::CStr {
         use aoscomm_result::*;
         match self {
-            Ok => b"AOSCOMM_RESULT_OK\0",
-            NullParameter => b"AOSCOMM_RESULT_NULL_PARAMETER\0",
-            Panic => b"AOSCOMM_RESULT_PANIC\0",
-            InvalidArgument => b"AOSCOMM_RESULT_INVALID_ARGUMENT\0",
-            InvalidData => b"AOSCOMM_RESULT_INVALID_DATA\0",
-            Config => b"AOSCOMM_RESULT_CONFIG\0",
-            NotStarted => b"AOSCOMM_RESULT_NOT_STARTED\0",
-            Closed => b"AOSCOMM_RESULT_CLOSED\0",
-            QueueFull => b"AOSCOMM_RESULT_QUEUE_FULL\0",
-            TooLarge => b"AOSCOMM_RESULT_TOO_LARGE\0",
-            Timeout => b"AOSCOMM_RESULT_TIMEOUT\0",
-            RequestFailed => b"AOSCOMM_RESULT_REQUEST_FAILED\0",
-            BufferTooSmall => b"AOSCOMM_RESULT_BUFFER_TOO_SMALL\0",
-            NotFound => b"AOSCOMM_RESULT_NOT_FOUND\0",
-            WouldDeadlock => b"AOSCOMM_RESULT_WOULD_DEADLOCK\0",
-            NoEvent => b"AOSCOMM_RESULT_NO_EVENT\0",
-            Io => b"AOSCOMM_RESULT_IO\0",
+            Ok => c"AOSCOMM_RESULT_OK",
+            NullParameter => c"AOSCOMM_RESULT_NULL_PARAMETER",
+            Panic => c"AOSCOMM_RESULT_PANIC",
+            InvalidArgument => c"AOSCOMM_RESULT_INVALID_ARGUMENT",
+            InvalidData => c"AOSCOMM_RESULT_INVALID_DATA",
+            Config => c"AOSCOMM_RESULT_CONFIG",
+            NotStarted => c"AOSCOMM_RESULT_NOT_STARTED",
+            Closed => c"AOSCOMM_RESULT_CLOSED",
+            QueueFull => c"AOSCOMM_RESULT_QUEUE_FULL",
+            TooLarge => c"AOSCOMM_RESULT_TOO_LARGE",
+            Timeout => c"AOSCOMM_RESULT_TIMEOUT",
+            RequestFailed => c"AOSCOMM_RESULT_REQUEST_FAILED",
+            BufferTooSmall => c"AOSCOMM_RESULT_BUFFER_TOO_SMALL",
+            NotFound => c"AOSCOMM_RESULT_NOT_FOUND",
+            WouldDeadlock => c"AOSCOMM_RESULT_WOULD_DEADLOCK",
+            NoEvent => c"AOSCOMM_RESULT_NO_EVENT",
+            Io => c"AOSCOMM_RESULT_IO",
         }
     }
 
     pub(crate) fn from_u32(v: u32) -> Option<Self> {
         use aoscomm_result::*;
         const ALL: [aoscomm_result; 17] = [
-            Ok, NullParameter, Panic, InvalidArgument, InvalidData, Config, NotStarted, Closed,
-            QueueFull, TooLarge, Timeout, RequestFailed, BufferTooSmall, NotFound, WouldDeadlock,
-            NoEvent, Io,
+            Ok,
+            NullParameter,
+            Panic,
+            InvalidArgument,
+            InvalidData,
+            Config,
+            NotStarted,
+            Closed,
+            QueueFull,
+            TooLarge,
+            Timeout,
+            RequestFailed,
+            BufferTooSmall,
+            NotFound,
+            WouldDeadlock,
+            NoEvent,
+            Io,
         ];
         ALL.iter().copied().find(|r| *r as u32 == v)
     }
@@ -126,9 +140,9 @@ pub(crate) fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 /// `aoscomm_result`.
 macro_rules! ffi_result {
     ($body:expr) => {{
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> $crate::result::FfiResult {
-            $body
-        })) {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(
+            || -> $crate::result::FfiResult { $body },
+        )) {
             Ok(r) => $crate::result::finish(r),
             Err(p) => {
                 $crate::result::set_last_error(&$crate::result::panic_message(&*p));
@@ -181,7 +195,6 @@ macro_rules! try_mut {
     };
 }
 
-
 /// Bytes from pointer + length (an empty slice for len 0, even with a NULL pointer).
 pub(crate) unsafe fn bytes<'a>(p: *const u8, len: usize, name: &str) -> FfiResult<&'a [u8]> {
     if len == 0 {
@@ -196,17 +209,28 @@ pub(crate) unsafe fn bytes<'a>(p: *const u8, len: usize, name: &str) -> FfiResul
 /// UTF-8 text from pointer + length.
 pub(crate) unsafe fn text<'a>(p: *const c_char, len: usize, name: &str) -> FfiResult<&'a str> {
     let b = unsafe { bytes(p as *const u8, len, name)? };
-    std::str::from_utf8(b).or_else(|e| fail(aoscomm_result::InvalidArgument, format!("{name}: not UTF-8 ({e})")))
+    std::str::from_utf8(b).or_else(|e| {
+        fail(
+            aoscomm_result::InvalidArgument,
+            format!("{name}: not UTF-8 ({e})"),
+        )
+    })
 }
 
 /// A NUL-terminated UTF-8 string.
+#[cfg_attr(not(feature = "mock-cloud"), allow(dead_code))]
 pub(crate) unsafe fn cstr<'a>(p: *const c_char, name: &str) -> FfiResult<&'a str> {
     if p.is_null() {
         return fail(aoscomm_result::NullParameter, format!("{name} is NULL"));
     }
     unsafe { std::ffi::CStr::from_ptr(p) }
         .to_str()
-        .or_else(|e| fail(aoscomm_result::InvalidArgument, format!("{name}: not UTF-8 ({e})")))
+        .or_else(|e| {
+            fail(
+                aoscomm_result::InvalidArgument,
+                format!("{name}: not UTF-8 ({e})"),
+            )
+        })
 }
 
 /// The version of the library, e.g. "0.1.0": static, NUL-terminated.
@@ -248,6 +272,6 @@ pub extern "C" fn aoscomm_result_name(r: u32) -> *const c_char {
     // Taken as a plain uint32_t (what aoscomm_result is in C): a caller may pass any value.
     match aoscomm_result::from_u32(r) {
         Some(r) => r.name().as_ptr() as *const c_char,
-        None => b"AOSCOMM_RESULT_UNKNOWN\0".as_ptr() as *const c_char,
+        None => c"AOSCOMM_RESULT_UNKNOWN".as_ptr() as *const c_char,
     }
 }

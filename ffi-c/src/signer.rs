@@ -23,7 +23,8 @@ pub type aoscomm_sign_callback = Option<
     ) -> c_int,
 >;
 
-type SignFn = unsafe extern "C" fn(*mut c_void, u16, *const u8, usize, *mut u8, usize, *mut usize) -> c_int;
+type SignFn =
+    unsafe extern "C" fn(*mut c_void, u16, *const u8, usize, *mut u8, usize, *mut usize) -> c_int;
 
 /// Capacity of the signature buffer handed to the callback (RSA-8192 needs 1024).
 const SIG_CAP: usize = 1024;
@@ -42,18 +43,21 @@ pub(crate) struct CSigner {
 
 impl std::fmt::Debug for CSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CSigner").field("schemes", &self.schemes).finish()
+        f.debug_struct("CSigner")
+            .field("schemes", &self.schemes)
+            .finish()
     }
 }
 
 fn algorithm_of(s: SignatureScheme) -> Option<SignatureAlgorithm> {
     use SignatureScheme::*;
     Some(match s {
-        ECDSA_NISTP256_SHA256 | ECDSA_NISTP384_SHA384 | ECDSA_NISTP521_SHA512 | ECDSA_SHA1_Legacy => {
-            SignatureAlgorithm::ECDSA
-        }
-        RSA_PKCS1_SHA1 | RSA_PKCS1_SHA256 | RSA_PKCS1_SHA384 | RSA_PKCS1_SHA512 | RSA_PSS_SHA256
-        | RSA_PSS_SHA384 | RSA_PSS_SHA512 => SignatureAlgorithm::RSA,
+        ECDSA_NISTP256_SHA256
+        | ECDSA_NISTP384_SHA384
+        | ECDSA_NISTP521_SHA512
+        | ECDSA_SHA1_Legacy => SignatureAlgorithm::ECDSA,
+        RSA_PKCS1_SHA1 | RSA_PKCS1_SHA256 | RSA_PKCS1_SHA384 | RSA_PKCS1_SHA512
+        | RSA_PSS_SHA256 | RSA_PSS_SHA384 | RSA_PSS_SHA512 => SignatureAlgorithm::RSA,
         ED25519 => SignatureAlgorithm::ED25519,
         ED448 => SignatureAlgorithm::ED448,
         _ => return None,
@@ -63,14 +67,20 @@ fn algorithm_of(s: SignatureScheme) -> Option<SignatureAlgorithm> {
 impl CSigner {
     pub(crate) fn new(codes: &[u16], f: SignFn, userdata: *mut c_void) -> FfiResult<Self> {
         if codes.is_empty() {
-            return fail(aoscomm_result::InvalidArgument, "signer: no signature schemes");
+            return fail(
+                aoscomm_result::InvalidArgument,
+                "signer: no signature schemes",
+            );
         }
         let mut schemes = Vec::new();
         let mut algorithm = None;
         for &c in codes {
             let s = SignatureScheme::from(c);
             let Some(a) = algorithm_of(s) else {
-                return fail(aoscomm_result::InvalidArgument, format!("signer: unsupported signature scheme 0x{c:04x}"));
+                return fail(
+                    aoscomm_result::InvalidArgument,
+                    format!("signer: unsupported signature scheme 0x{c:04x}"),
+                );
             };
             match algorithm {
                 None => algorithm = Some(a),
@@ -87,7 +97,10 @@ impl CSigner {
         Ok(CSigner {
             schemes,
             algorithm: algorithm.expect("at least one scheme"),
-            cb: Callback { f, userdata: userdata as usize },
+            cb: Callback {
+                f,
+                userdata: userdata as usize,
+            },
         })
     }
 }
@@ -97,7 +110,12 @@ impl SigningKey for CSigner {
         self.schemes
             .iter()
             .find(|s| offered.contains(s))
-            .map(|&scheme| Box::new(CSchemeSigner { scheme, cb: self.cb }) as Box<dyn Signer>)
+            .map(|&scheme| {
+                Box::new(CSchemeSigner {
+                    scheme,
+                    cb: self.cb,
+                }) as Box<dyn Signer>
+            })
     }
 
     fn algorithm(&self) -> SignatureAlgorithm {
@@ -112,7 +130,9 @@ struct CSchemeSigner {
 
 impl std::fmt::Debug for CSchemeSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CSchemeSigner").field("scheme", &self.scheme).finish()
+        f.debug_struct("CSchemeSigner")
+            .field("scheme", &self.scheme)
+            .finish()
     }
 }
 
@@ -120,7 +140,7 @@ impl Signer for CSchemeSigner {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
         let mut sig = vec![0u8; SIG_CAP];
         let mut len: usize = 0;
-        let rc = unsafe {
+        let rc = crate::client::as_callback(|| unsafe {
             (self.cb.f)(
                 self.cb.userdata as *mut c_void,
                 u16::from(self.scheme),
@@ -130,13 +150,17 @@ impl Signer for CSchemeSigner {
                 sig.len(),
                 &mut len,
             )
-        };
+        });
         if rc != 0 {
             tracing::warn!(scheme = ?self.scheme, rc, "the signer callback failed");
-            return Err(rustls::Error::General(format!("signer callback failed ({rc})")));
+            return Err(rustls::Error::General(format!(
+                "signer callback failed ({rc})"
+            )));
         }
         if len == 0 || len > SIG_CAP {
-            return Err(rustls::Error::General(format!("signer callback returned a bad length {len}")));
+            return Err(rustls::Error::General(format!(
+                "signer callback returned a bad length {len}"
+            )));
         }
         sig.truncate(len);
         Ok(sig)

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 fn generate() -> String {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml");
+    let config =
+        cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml");
     let version = env!("CARGO_PKG_VERSION");
     let after = format!(
         "\n/* The library version these declarations are for; aoscomm_version() gives the \
@@ -51,9 +52,18 @@ fn header_version_macros_match_the_crate() {
     let h = std::fs::read_to_string(header_path()).expect("include/aoscomm.h");
     let v = env!("CARGO_PKG_VERSION");
     assert!(h.contains(&format!("#define AOSCOMM_VERSION \"{v}\"")));
-    assert!(h.contains(&format!("#define AOSCOMM_VERSION_MAJOR {}", env!("CARGO_PKG_VERSION_MAJOR"))));
-    assert!(h.contains(&format!("#define AOSCOMM_VERSION_MINOR {}", env!("CARGO_PKG_VERSION_MINOR"))));
-    assert!(h.contains(&format!("#define AOSCOMM_VERSION_PATCH {}", env!("CARGO_PKG_VERSION_PATCH"))));
+    assert!(h.contains(&format!(
+        "#define AOSCOMM_VERSION_MAJOR {}",
+        env!("CARGO_PKG_VERSION_MAJOR")
+    )));
+    assert!(h.contains(&format!(
+        "#define AOSCOMM_VERSION_MINOR {}",
+        env!("CARGO_PKG_VERSION_MINOR")
+    )));
+    assert!(h.contains(&format!(
+        "#define AOSCOMM_VERSION_PATCH {}",
+        env!("CARGO_PKG_VERSION_PATCH")
+    )));
     // aoscomm_version() of the linked library is checked by the C tests (the lib target is also
     // named `aoscomm`, like the core, so it cannot be named from here).
 }
