@@ -2,8 +2,9 @@
 # C tests of libaoscomm: normal build (shared library), then AddressSanitizer + UBSan (Rust
 # static library built with -Zsanitizer=address on nightly), then valgrind on the normal build.
 # Exits non-zero on any failure; the last line is "c tests: N passed, M failed".
-# Env: AOSCOMM_C_SKIP_ASAN=1 / AOSCOMM_C_SKIP_VALGRIND=1 to skip a stage (reported as failed
-# stage "skipped" only when asked).
+# Env: AOSCOMM_C_SKIP_ASAN=1 / AOSCOMM_C_SKIP_VALGRIND=1 skip a stage (for quick local runs).
+# Needs: gcc, pkg-config + libcrypto (OpenSSL, for the test signer; installed with apt when
+# missing), the nightly toolchain (ASAN), valgrind.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -59,9 +60,8 @@ if [[ "${AOSCOMM_C_SKIP_ASAN:-0}" != 1 ]]; then
       if gcc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
            $CRYPTO_CFLAGS "$HERE/test_aoscomm.c" -o "$OUT/test_aoscomm_asan" \
            "$ALIB" $CRYPTO_LIBS -lpthread -ldl -lm; then
-        # detect_leaks=0: the Rust runtime keeps process-lifetime allocations (thread locals,
-        # the global log subscriber); valgrind checks definite leaks below.
-        stage asan env ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1 \
+        # LeakSanitizer on too (valgrind checks definite/indirect leaks again below).
+        stage asan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$OUT/test_aoscomm_asan"
       else
         echo "ASAN link failed"; failed=$((failed + 1))
