@@ -633,6 +633,60 @@ out:
   aoscomm_mock_cloud_free(m);
 }
 
+static void t_pending_and_timeout(void) {
+  fixture f = {0};
+  uint64_t id;
+  aoscomm_delivery d;
+  CHECK(fixture_up(&f));
+  CHECK_OK(aoscomm_mock_cloud_set_ack_mode(f.m, 1, 0)); /* the cloud never answers */
+  CHECK_OK(send_str(f.c, UNIT_TO_CLOUD[0].json, &id));
+  memset(&d, 0xAB, sizeof d);
+  CHECK_OK(aoscomm_client_delivery(f.c, id, 0, &d));
+  CHECK(d.status == 0 && strlen(d.txn) == 36);
+  aoscomm_delivery before = d;
+  CHECK(aoscomm_client_delivery(f.c, id, 50, &d) == AOSCOMM_RESULT_TIMEOUT);
+  CHECK(memcmp(&before, &d, sizeof d) == 0); /* untouched on failure */
+  size_t undelivered = 0;
+  CHECK_OK(aoscomm_client_close(f.c, 0, &undelivered));
+  CHECK(undelivered == 1);
+  CHECK_OK(aoscomm_client_delivery(f.c, id, 0, &d));
+  CHECK(d.status == 2 && d.reason == 4 && d.transmissions >= 1);
+out:
+  fixture_down(&f);
+}
+
+static void t_connect_failed_untrusted(void) {
+  aoscomm_mock_cloud *a = start_cloud(), *b = start_cloud();
+  aoscomm_client *c = NULL;
+  aoscomm_config *cfg = NULL;
+  aoscomm_event *ev = NULL;
+  CHECK(a && b);
+  cfg = cloud_config(a);
+  CHECK(cfg);
+  const char *other_ca = aoscomm_mock_cloud_pem(b, "ca");
+  CHECK_OK(aoscomm_config_set_ca_pem(cfg, (const uint8_t *)other_ca, slen(other_ca)));
+  c = new_client(cfg);
+  CHECK(c);
+  CHECK_OK(aoscomm_client_start(c));
+  ev = wait_kind(c, AOSCOMM_EVENT_CONNECT_FAILED, WAIT_MS);
+  CHECK(ev);
+  const char *kind = aoscomm_event_error_kind(ev);
+  size_t len = 0;
+  CHECK(aoscomm_event_text(ev, &len) && len > 0);
+  if (!kind || strcmp(kind, "untrusted_server") != 0) fprintf(stderr, "  error_kind: %s\n", kind ? kind : "(null)");
+  CHECK(kind && strcmp(kind, "untrusted_server") == 0);
+  CHECK(aoscomm_event_message_type(ev) == NULL && aoscomm_event_data(ev, NULL) == NULL);
+  aoscomm_delivery d;
+  CHECK(aoscomm_event_delivery(ev, &d) == AOSCOMM_RESULT_INVALID_ARGUMENT);
+  CHECK(!aoscomm_client_is_connected(c));
+out:
+  aoscomm_event_free(ev);
+  aoscomm_config_free(cfg);
+  aoscomm_client_free(c);
+  aoscomm_mock_cloud_free(a);
+  aoscomm_mock_cloud_free(b);
+}
+
 /* ---- stress: 8 senders while another thread closes ---- */
 
 typedef struct {
@@ -731,6 +785,8 @@ static const test_case TESTS[] = {
     {"signer", t_signer},
     {"bad_json", t_bad_json},
     {"not_started", t_not_started},
+    {"pending_and_timeout", t_pending_and_timeout},
+    {"connect_failed_untrusted", t_connect_failed_untrusted},
     {"stress_close", t_stress_close},
 };
 
