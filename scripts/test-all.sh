@@ -23,6 +23,20 @@ cargo test --workspace --locked -- --nocapture 2>&1 | tee target/cargo-test.log
 passed=$(grep -oE 'test result: [a-zA-Z]+\. [0-9]+ passed' target/cargo-test.log | awk '{s+=$4} END {print s+0}')
 failed=$(grep -oE '; [0-9]+ failed' target/cargo-test.log | awk '{s+=$2} END {print s+0}')
 
+step "C tests (libaoscomm: normal, ASAN+UBSan, valgrind)"
+bash bindings-tests/c/run.sh 2>&1 | tee target/c-tests.log
+c_line=$(grep -E '^c tests: [0-9]+ passed, [0-9]+ failed$' target/c-tests.log | tail -n 1)
+c_passed=$(echo "$c_line" | awk '{print $3}')
+c_failed=$(echo "$c_line" | awk '{print $5}')
+[ -n "$c_line" ] && [ "$c_failed" = 0 ] || { echo "C tests failed" >&2; exit 1; }
+
+step "C++ tests (aoscomm.hpp via find_package, GoogleTest; pkg-config consumers)"
+bash bindings-tests/cpp/run.sh 2>&1 | tee target/cpp-tests.log
+cpp_line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' target/cpp-tests.log | tail -n 1)
+cpp_total=$(echo "$cpp_line" | grep -oE 'out of [0-9]+' | awk '{print $3}')
+cpp_failed=$(echo "$cpp_line" | grep -oE '[0-9]+ tests failed' | awk '{print $1}')
+[ -n "$cpp_line" ] && [ "$cpp_failed" = 0 ] || { echo "C++ tests failed" >&2; exit 1; }
+
 step "fuzz smoke run: decoder, ${AOSCOMM_FUZZ_SECONDS:-60} s"
 mkdir -p fuzz/corpus/decode target
 rc=0
@@ -38,4 +52,5 @@ if [ "$rc" -ne 0 ]; then
 fi
 
 step "all tests passed"
-echo "rust tests: ${passed} passed, ${failed} failed"
+echo "rust ${passed}, C ${c_passed}, C++ ${cpp_total}"
+echo "tests: $((passed + c_passed + cpp_total)) passed, $((failed + c_failed + cpp_failed)) failed"

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use aoscomm::client::{Client, ClientEvent};
+use aoscomm::client::{Client, ClientEvent, SendOptions};
 use aoscomm::cloud::{MockCloud, MockCloudConfig};
 use aoscomm::protocol::{Data, InstanceIdent, Payload, StateRequest};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -59,6 +59,52 @@ fn bench(c: &mut Criterion) {
         client.close();
     }
     g.finish();
+
+    // The cost of one send call (validation of the data JSON + queueing), timed alone: the
+    // peer of the C ABI's aoscomm_client_send (bindings-tests/c/bench). Outcomes are awaited
+    // outside the timing.
+    let json = br#"{"messageType":"stateRequest","item":{"id":"bench-item"},"subject":{"id":"bench-subject"},"instance":1,"default":false}"#;
+    let client = Client::builder()
+        .service_discovery_url(cloud.discovery_url())
+        .system_id(cloud.system_id())
+        .tls(cloud.client_tls())
+        .max_in_flight(64)
+        .queue_max_messages(1 << 20)
+        .queue_max_bytes(1 << 30)
+        .build()
+        .expect("client");
+    let ev = client.subscribe();
+    client.start().expect("start");
+    while !matches!(
+        ev.recv_timeout(Duration::from_secs(10)),
+        Some(ClientEvent::Connected { .. })
+    ) {}
+    drop(ev);
+    let mut g = c.benchmark_group("send_call");
+    g.sample_size(20);
+    g.bench_function("rust_send_json", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            let mut handles = Vec::with_capacity(iters as usize);
+            for _ in 0..iters {
+                let t0 = Instant::now();
+                let h = client
+                    .send_json(json, SendOptions::default())
+                    .expect("send");
+                spent += t0.elapsed();
+                handles.push(h);
+            }
+            for h in handles {
+                assert!(h
+                    .wait_timeout(Duration::from_secs(60))
+                    .expect("outcome")
+                    .is_acked());
+            }
+            spent
+        })
+    });
+    g.finish();
+    client.close();
 }
 
 criterion_group!(benches, bench);

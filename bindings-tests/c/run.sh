@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # C tests of libaoscomm: normal build (shared library), then AddressSanitizer + UBSan (Rust
-# static library built with -Zsanitizer=address on nightly), then valgrind on the normal build.
+# static library built with -Zsanitizer=address (stable + RUSTC_BOOTSTRAP=1)), then valgrind on the normal build.
 # Exits non-zero on any failure; the last line is "c tests: N passed, M failed".
 # Env: AOSCOMM_C_SKIP_ASAN=1 / AOSCOMM_C_SKIP_VALGRIND=1 skip a stage (for quick local runs).
 # Needs: gcc, pkg-config + libcrypto (OpenSSL, for the test signer; installed with apt when
-# missing), the nightly toolchain (ASAN), valgrind.
+# missing), RUSTC_BOOTSTRAP=1 on stable for -Zsanitizer (ASAN), valgrind.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -53,7 +53,7 @@ stage normal "$OUT/test_aoscomm"
 # ---- ASAN + UBSan ---------------------------------------------------------------------------
 if [[ "${AOSCOMM_C_SKIP_ASAN:-0}" != 1 ]]; then
   if (cd "$ROOT" && RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zsanitizer=address" CARGO_TARGET_DIR="$ASAN_TARGET" \
-        cargo +nightly build -p aoscomm-ffi --features mock-cloud --target x86_64-unknown-linux-gnu); then
+        cargo build -p aoscomm-ffi --features mock-cloud --target x86_64-unknown-linux-gnu); then
     ALIB="$ASAN_TARGET/x86_64-unknown-linux-gnu/debug/libaoscomm.a"
     if [[ $(nm "$ALIB" 2>/dev/null | grep -c __asan) -gt 0 ]]; then
       echo "ASAN instrumentation present in $ALIB"
