@@ -19,6 +19,61 @@ pub struct aoscomm_config {
     pub(crate) inner: ClientConfig,
 }
 
+/// Applies a text setting (UTF-8, not NUL-terminated) after the NULL and UTF-8 checks.
+unsafe fn set_text(
+    cfg: *mut aoscomm_config,
+    s: *const c_char,
+    len: usize,
+    what: &str,
+    apply: impl FnOnce(&mut ClientConfig, &str),
+) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { text(s, len, what)? };
+        apply(c, v);
+        Ok(())
+    })
+}
+
+/// Applies a PEM setting (copied; empty refused).
+unsafe fn set_pem(
+    cfg: *mut aoscomm_config,
+    pem: *const u8,
+    len: usize,
+    what: &str,
+    apply: impl FnOnce(&mut ClientConfig, Vec<u8>),
+) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        let v = unsafe { bytes(pem, len, what)? }.to_vec();
+        if v.is_empty() {
+            return fail(aoscomm_result::InvalidArgument, format!("{what} is empty"));
+        }
+        apply(c, v);
+        Ok(())
+    })
+}
+
+/// Applies a numeric setting that must be at least 1.
+unsafe fn set_positive<T: Copy + std::fmt::Display + PartialOrd + From<u8>>(
+    cfg: *mut aoscomm_config,
+    value: T,
+    what: &str,
+    apply: impl FnOnce(&mut ClientConfig, T),
+) -> aoscomm_result {
+    ffi_result!({
+        let c = &mut try_mut!(cfg, "cfg").inner;
+        if value < T::from(1u8) {
+            return fail(
+                aoscomm_result::InvalidArgument,
+                format!("{what}: {value} is below the minimum 1"),
+            );
+        }
+        apply(c, value);
+        Ok(())
+    })
+}
+
 /// A new config with the defaults (service discovery URL "https://aoscloud.io:9000/sd/v7/",
 /// response timeout 10 s, ...). Never NULL except on allocation failure or panic. Free with
 /// `aoscomm_config_free`.
@@ -52,12 +107,11 @@ pub unsafe extern "C" fn aoscomm_config_set_service_discovery_url(
     s: *const c_char,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { text(s, len, "service discovery URL")? };
-        c.service_discovery_url = v.to_string();
-        Ok(())
-    })
+    unsafe {
+        set_text(cfg, s, len, "service discovery URL", |c, v| {
+            c.service_discovery_url = v.to_string()
+        })
+    }
 }
 
 /// `overrideServiceDiscoveryUrl`: replaces scheme, host and port of the discovery URL.
@@ -67,12 +121,11 @@ pub unsafe extern "C" fn aoscomm_config_set_override_service_discovery_url(
     s: *const c_char,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { text(s, len, "override service discovery URL")? };
-        c.override_service_discovery_url = Some(v.to_string());
-        Ok(())
-    })
+    unsafe {
+        set_text(cfg, s, len, "override service discovery URL", |c, v| {
+            c.override_service_discovery_url = Some(v.to_string())
+        })
+    }
 }
 
 /// The unit's system ID.
@@ -82,12 +135,7 @@ pub unsafe extern "C" fn aoscomm_config_set_system_id(
     s: *const c_char,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { text(s, len, "system ID")? };
-        c.system_id = v.to_string();
-        Ok(())
-    })
+    unsafe { set_text(cfg, s, len, "system ID", |c, v| c.system_id = v.to_string()) }
 }
 
 /// Path of the CA bundle (PEM) the cloud's certificates must chain to; read by
@@ -98,12 +146,11 @@ pub unsafe extern "C" fn aoscomm_config_set_ca_path(
     s: *const c_char,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { text(s, len, "CA path")? };
-        c.tls.ca = Some(PemSource::Path(PathBuf::from(v)));
-        Ok(())
-    })
+    unsafe {
+        set_text(cfg, s, len, "CA path", |c, v| {
+            c.tls.ca = Some(PemSource::Path(PathBuf::from(v)))
+        })
+    }
 }
 
 /// The CA bundle as PEM bytes (copied).
@@ -113,15 +160,11 @@ pub unsafe extern "C" fn aoscomm_config_set_ca_pem(
     pem: *const u8,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { bytes(pem, len, "CA PEM")? }.to_vec();
-        if v.is_empty() {
-            return fail(aoscomm_result::InvalidArgument, "CA PEM is empty");
-        }
-        c.tls.ca = Some(PemSource::Pem(v));
-        Ok(())
-    })
+    unsafe {
+        set_pem(cfg, pem, len, "CA PEM", |c, v| {
+            c.tls.ca = Some(PemSource::Pem(v))
+        })
+    }
 }
 
 /// Path of the client certificate chain (PEM).
@@ -131,12 +174,11 @@ pub unsafe extern "C" fn aoscomm_config_set_cert_path(
     s: *const c_char,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { text(s, len, "certificate path")? };
-        c.tls.client_cert = Some(PemSource::Path(PathBuf::from(v)));
-        Ok(())
-    })
+    unsafe {
+        set_text(cfg, s, len, "certificate path", |c, v| {
+            c.tls.client_cert = Some(PemSource::Path(PathBuf::from(v)))
+        })
+    }
 }
 
 /// The client certificate chain as PEM bytes (copied).
@@ -146,15 +188,11 @@ pub unsafe extern "C" fn aoscomm_config_set_cert_pem(
     pem: *const u8,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { bytes(pem, len, "certificate PEM")? }.to_vec();
-        if v.is_empty() {
-            return fail(aoscomm_result::InvalidArgument, "certificate PEM is empty");
-        }
-        c.tls.client_cert = Some(PemSource::Pem(v));
-        Ok(())
-    })
+    unsafe {
+        set_pem(cfg, pem, len, "certificate PEM", |c, v| {
+            c.tls.client_cert = Some(PemSource::Pem(v))
+        })
+    }
 }
 
 /// Path of the client private key (PKCS#1, PKCS#8 or SEC1 PEM). Replaces a signer.
@@ -164,12 +202,11 @@ pub unsafe extern "C" fn aoscomm_config_set_key_path(
     s: *const c_char,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { text(s, len, "key path")? };
-        c.tls.client_key = Some(ClientKey::Pem(PemSource::Path(PathBuf::from(v))));
-        Ok(())
-    })
+    unsafe {
+        set_text(cfg, s, len, "key path", |c, v| {
+            c.tls.client_key = Some(ClientKey::Pem(PemSource::Path(PathBuf::from(v))))
+        })
+    }
 }
 
 /// The client private key as PEM bytes (copied). Replaces a signer.
@@ -179,15 +216,11 @@ pub unsafe extern "C" fn aoscomm_config_set_key_pem(
     pem: *const u8,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { bytes(pem, len, "key PEM")? }.to_vec();
-        if v.is_empty() {
-            return fail(aoscomm_result::InvalidArgument, "key PEM is empty");
-        }
-        c.tls.client_key = Some(ClientKey::Pem(PemSource::Pem(v)));
-        Ok(())
-    })
+    unsafe {
+        set_pem(cfg, pem, len, "key PEM", |c, v| {
+            c.tls.client_key = Some(ClientKey::Pem(PemSource::Pem(v)))
+        })
+    }
 }
 
 /// Verify the cloud's certificates against this name instead of the URL's host.
@@ -197,12 +230,11 @@ pub unsafe extern "C" fn aoscomm_config_set_server_name(
     s: *const c_char,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { text(s, len, "server name")? };
-        c.tls.server_name = Some(v.to_string());
-        Ok(())
-    })
+    unsafe {
+        set_text(cfg, s, len, "server name", |c, v| {
+            c.tls.server_name = Some(v.to_string())
+        })
+    }
 }
 
 /// `cloudMessageLog`: append `TX: <json>` / `RX: <json>` lines to this file.
@@ -212,12 +244,11 @@ pub unsafe extern "C" fn aoscomm_config_set_message_log_path(
     s: *const c_char,
     len: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        let v = unsafe { text(s, len, "message log path")? };
-        c.cloud_message_log = Some(PathBuf::from(v));
-        Ok(())
-    })
+    unsafe {
+        set_text(cfg, s, len, "message log path", |c, v| {
+            c.cloud_message_log = Some(PathBuf::from(v))
+        })
+    }
 }
 
 /// `cloudResponseWaitTimeout` in ms (>= 1): ack wait before a resend, and the default
@@ -227,17 +258,11 @@ pub unsafe extern "C" fn aoscomm_config_set_response_timeout_ms(
     cfg: *mut aoscomm_config,
     ms: u64,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        if ms < 1 {
-            return fail(
-                aoscomm_result::InvalidArgument,
-                format!("response timeout (ms): {ms} is below the minimum 1"),
-            );
-        }
-        c.cloud_response_wait_timeout = Duration::from_millis(ms);
-        Ok(())
-    })
+    unsafe {
+        set_positive(cfg, ms, "response timeout (ms)", |c, ms| {
+            c.cloud_response_wait_timeout = Duration::from_millis(ms)
+        })
+    }
 }
 
 /// Most messages held in the outbox (>= 1).
@@ -246,17 +271,11 @@ pub unsafe extern "C" fn aoscomm_config_set_queue_max_messages(
     cfg: *mut aoscomm_config,
     n: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        if n < 1 {
-            return fail(
-                aoscomm_result::InvalidArgument,
-                format!("queue max messages: {n} is below the minimum 1"),
-            );
-        }
-        c.queue_max_messages = n;
-        Ok(())
-    })
+    unsafe {
+        set_positive(cfg, n, "queue max messages", |c, n| {
+            c.queue_max_messages = n
+        })
+    }
 }
 
 /// Most bytes held in the outbox (>= 1).
@@ -265,17 +284,7 @@ pub unsafe extern "C" fn aoscomm_config_set_queue_max_bytes(
     cfg: *mut aoscomm_config,
     n: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        if n < 1 {
-            return fail(
-                aoscomm_result::InvalidArgument,
-                format!("queue max bytes: {n} is below the minimum 1"),
-            );
-        }
-        c.queue_max_bytes = n;
-        Ok(())
-    })
+    unsafe { set_positive(cfg, n, "queue max bytes", |c, n| c.queue_max_bytes = n) }
 }
 
 /// Most messages awaiting an ack at once (>= 1).
@@ -284,17 +293,7 @@ pub unsafe extern "C" fn aoscomm_config_set_max_in_flight(
     cfg: *mut aoscomm_config,
     n: usize,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        if n < 1 {
-            return fail(
-                aoscomm_result::InvalidArgument,
-                format!("max in flight: {n} is below the minimum 1"),
-            );
-        }
-        c.max_in_flight = n;
-        Ok(())
-    })
+    unsafe { set_positive(cfg, n, "max in flight", |c, n| c.max_in_flight = n) }
 }
 
 /// A PING goes out after this long (ms, >= 1) without any frame from the cloud.
@@ -303,17 +302,11 @@ pub unsafe extern "C" fn aoscomm_config_set_ping_interval_ms(
     cfg: *mut aoscomm_config,
     ms: u64,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        if ms < 1 {
-            return fail(
-                aoscomm_result::InvalidArgument,
-                format!("ping interval (ms): {ms} is below the minimum 1"),
-            );
-        }
-        c.ping_interval = Duration::from_millis(ms);
-        Ok(())
-    })
+    unsafe {
+        set_positive(cfg, ms, "ping interval (ms)", |c, ms| {
+            c.ping_interval = Duration::from_millis(ms)
+        })
+    }
 }
 
 /// The link is declared dead when a PING gets no answer in this time (ms, >= 1).
@@ -322,17 +315,11 @@ pub unsafe extern "C" fn aoscomm_config_set_dead_link_timeout_ms(
     cfg: *mut aoscomm_config,
     ms: u64,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        if ms < 1 {
-            return fail(
-                aoscomm_result::InvalidArgument,
-                format!("dead link timeout (ms): {ms} is below the minimum 1"),
-            );
-        }
-        c.dead_link_timeout = Duration::from_millis(ms);
-        Ok(())
-    })
+    unsafe {
+        set_positive(cfg, ms, "dead link timeout (ms)", |c, ms| {
+            c.dead_link_timeout = Duration::from_millis(ms)
+        })
+    }
 }
 
 /// Base delay of the reconnect schedule (ms, >= 1).
@@ -341,17 +328,11 @@ pub unsafe extern "C" fn aoscomm_config_set_reconnect_delay_ms(
     cfg: *mut aoscomm_config,
     ms: u64,
 ) -> aoscomm_result {
-    ffi_result!({
-        let c = &mut try_mut!(cfg, "cfg").inner;
-        if ms < 1 {
-            return fail(
-                aoscomm_result::InvalidArgument,
-                format!("reconnect delay (ms): {ms} is below the minimum 1"),
-            );
-        }
-        c.reconnect_base_delay = Duration::from_millis(ms);
-        Ok(())
-    })
+    unsafe {
+        set_positive(cfg, ms, "reconnect delay (ms)", |c, ms| {
+            c.reconnect_base_delay = Duration::from_millis(ms)
+        })
+    }
 }
 
 /// What happens when the outbox is full: 0 = reject the new message (QUEUE_FULL), 1 = drop the
