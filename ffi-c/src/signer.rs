@@ -94,9 +94,15 @@ impl CSigner {
             }
             schemes.push(s);
         }
+        let Some(algorithm) = algorithm else {
+            return fail(
+                aoscomm_result::InvalidArgument,
+                "signer: no signature schemes",
+            );
+        };
         Ok(CSigner {
             schemes,
-            algorithm: algorithm.expect("at least one scheme"),
+            algorithm,
             cb: Callback {
                 f,
                 userdata: userdata as usize,
