@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, the Rust test suites (unit, conformance
-# against ../shared/protocol/vectors when present, our own test data, proptest, CLI), and a
-# fuzzing smoke run of the decoder. Exits non-zero on the first failure.
+# against ../shared/protocol/vectors when present, our own test data, proptest, session,
+# transport, client, no-loss, CLI), the C tests (normal, ASAN+UBSan, valgrind), the C++ tests, and
+# a fuzzing smoke run of the decoder. Exits non-zero on the first failure.
 #
-# Needs: a Rust toolchain with clippy and rustfmt, and cargo-fuzz (`.ci/run` installs it).
+# Needs a Rust toolchain; scripts/install-deps.sh (run first) adds what else is missing.
 # AOSCOMM_FUZZ_SECONDS sets the fuzz run's length (default 60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s\n' "$*"; }
+
+step "dependencies"
+bash scripts/install-deps.sh
 
 step "rustfmt"
 cargo fmt --all -- --check
