@@ -42,34 +42,34 @@ extern "C" {
 
 namespace aoscomm {
 
-// Mirrors aoscomm_result (explicit, never reused values).
+// aoscomm_result (explicit, never reused values), taken from the C header.
 enum class Result : uint32_t {
-  Ok = 0,
-  NullParameter = 1,
-  Panic = 2,
-  InvalidArgument = 3,
-  InvalidData = 4,
-  Config = 5,
-  NotStarted = 6,
-  Closed = 7,
-  QueueFull = 8,
-  TooLarge = 9,
-  Timeout = 10,
-  RequestFailed = 11,
-  BufferTooSmall = 12,
-  NotFound = 13,
-  WouldDeadlock = 14,
-  NoEvent = 15,
-  Io = 16,
+  Ok = AOSCOMM_RESULT_OK,
+  NullParameter = AOSCOMM_RESULT_NULL_PARAMETER,
+  Panic = AOSCOMM_RESULT_PANIC,
+  InvalidArgument = AOSCOMM_RESULT_INVALID_ARGUMENT,
+  InvalidData = AOSCOMM_RESULT_INVALID_DATA,
+  Config = AOSCOMM_RESULT_CONFIG,
+  NotStarted = AOSCOMM_RESULT_NOT_STARTED,
+  Closed = AOSCOMM_RESULT_CLOSED,
+  QueueFull = AOSCOMM_RESULT_QUEUE_FULL,
+  TooLarge = AOSCOMM_RESULT_TOO_LARGE,
+  Timeout = AOSCOMM_RESULT_TIMEOUT,
+  RequestFailed = AOSCOMM_RESULT_REQUEST_FAILED,
+  BufferTooSmall = AOSCOMM_RESULT_BUFFER_TOO_SMALL,
+  NotFound = AOSCOMM_RESULT_NOT_FOUND,
+  WouldDeadlock = AOSCOMM_RESULT_WOULD_DEADLOCK,
+  NoEvent = AOSCOMM_RESULT_NO_EVENT,
+  Io = AOSCOMM_RESULT_IO,
 };
 
 enum class EventKind : uint32_t {
-  Connected = 1,
-  Disconnected = 2,
-  ConnectFailed = 3,
-  Message = 4,
-  Delivery = 5,
-  Rejected = 6,
+  Connected = AOSCOMM_EVENT_CONNECTED,
+  Disconnected = AOSCOMM_EVENT_DISCONNECTED,
+  ConnectFailed = AOSCOMM_EVENT_CONNECT_FAILED,
+  Message = AOSCOMM_EVENT_MESSAGE,
+  Delivery = AOSCOMM_EVENT_DELIVERY,
+  Rejected = AOSCOMM_EVENT_REJECTED,
 };
 
 enum class DeliveryStatus : uint32_t { Pending = 0, Acked = 1, Failed = 2, Dropped = 3 };

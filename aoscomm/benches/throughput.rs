@@ -20,6 +20,26 @@ fn message(i: u64) -> Data {
     }))
 }
 
+/// A client of `cloud` with this send window, started and connected.
+fn connected_client(cloud: &MockCloud, window: usize) -> Client {
+    let client = Client::builder()
+        .service_discovery_url(cloud.discovery_url())
+        .system_id(cloud.system_id())
+        .tls(cloud.client_tls())
+        .max_in_flight(window)
+        .queue_max_messages(1 << 20)
+        .queue_max_bytes(1 << 30)
+        .build()
+        .expect("client");
+    let ev = client.subscribe();
+    client.start().expect("start");
+    while !matches!(
+        ev.recv_timeout(Duration::from_secs(10)),
+        Some(ClientEvent::Connected { .. })
+    ) {}
+    client
+}
+
 fn bench(c: &mut Criterion) {
     let cloud = MockCloud::start_blocking(MockCloudConfig::default()).expect("mock cloud");
     let mut g = c.benchmark_group("acked_messages");
@@ -27,22 +47,7 @@ fn bench(c: &mut Criterion) {
     g.sample_size(20);
     g.measurement_time(Duration::from_secs(6));
     for window in [1usize, 64] {
-        let client = Client::builder()
-            .service_discovery_url(cloud.discovery_url())
-            .system_id(cloud.system_id())
-            .tls(cloud.client_tls())
-            .max_in_flight(window)
-            .queue_max_messages(1 << 20)
-            .queue_max_bytes(1 << 30)
-            .build()
-            .expect("client");
-        let ev = client.subscribe();
-        client.start().expect("start");
-        while !matches!(
-            ev.recv_timeout(Duration::from_secs(10)),
-            Some(ClientEvent::Connected { .. })
-        ) {}
-        drop(ev);
+        let client = connected_client(&cloud, window);
         g.bench_function(format!("window_{window}"), |b| {
             b.iter_custom(|iters| {
                 let t0 = Instant::now();
@@ -64,22 +69,7 @@ fn bench(c: &mut Criterion) {
     // peer of the C ABI's aoscomm_client_send (bindings-tests/c/bench). Outcomes are awaited
     // outside the timing.
     let json = br#"{"messageType":"stateRequest","item":{"id":"bench-item"},"subject":{"id":"bench-subject"},"instance":1,"default":false}"#;
-    let client = Client::builder()
-        .service_discovery_url(cloud.discovery_url())
-        .system_id(cloud.system_id())
-        .tls(cloud.client_tls())
-        .max_in_flight(64)
-        .queue_max_messages(1 << 20)
-        .queue_max_bytes(1 << 30)
-        .build()
-        .expect("client");
-    let ev = client.subscribe();
-    client.start().expect("start");
-    while !matches!(
-        ev.recv_timeout(Duration::from_secs(10)),
-        Some(ClientEvent::Connected { .. })
-    ) {}
-    drop(ev);
+    let client = connected_client(&cloud, 64);
     let mut g = c.benchmark_group("send_call");
     g.sample_size(20);
     g.bench_function("rust_send_json", |b| {

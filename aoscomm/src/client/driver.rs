@@ -120,7 +120,7 @@ pub(crate) async fn run(shared: Arc<Shared>, mut schedule: ReconnectSchedule) {
 }
 
 /// Closes the session and reports what was still undelivered.
-fn finish(shared: &Shared) {
+pub(crate) fn finish(shared: &Shared) {
     shared.lock_session().close();
     let events = shared.take_events();
     let mut undelivered = Vec::new();

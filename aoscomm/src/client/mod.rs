@@ -523,25 +523,7 @@ impl Client {
             None => {
                 // Never started (or closed before): close the session here.
                 if self.shared.close_report.get().is_none() {
-                    self.shared.lock_session().close();
-                    let events = self.shared.take_events();
-                    let undelivered = events
-                        .iter()
-                        .filter_map(|e| match e {
-                            SessionEvent::Delivery {
-                                id,
-                                message_type,
-                                outcome,
-                            } => Some(Undelivered {
-                                id: *id,
-                                message_type: *message_type,
-                                txn: outcome.txn().to_string(),
-                            }),
-                            _ => None,
-                        })
-                        .collect();
-                    self.shared.dispatch_events(events);
-                    self.shared.close_report.set(CloseReport { undelivered });
+                    driver::finish(&self.shared);
                 }
                 self.shared.close_report.get().unwrap_or_default()
             }
