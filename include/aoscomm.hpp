@@ -81,6 +81,7 @@ enum class FailReason : uint32_t {
   RequestTimedOut = 3,
   Closed = 4,
   QueueOverflow = 5,
+  Cancelled = 6,
 };
 
 enum class OverflowPolicy : uint32_t { RejectNew = 0, DropOldestNonImportant = 1 };

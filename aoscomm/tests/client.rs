@@ -811,3 +811,37 @@ fn runs_on_a_runtime_it_is_handed() {
     drop(c);
     drop(rt); // the caller's runtime is still usable until the caller drops it
 }
+
+#[test]
+fn cancel_ends_a_pending_request_and_a_held_message() {
+    let cloud = cloud();
+    // Nothing is acked or answered: both stay held until cancelled.
+    cloud.set_ack_mode(AckMode::AckNone);
+    let (c, ev) = started(builder(&cloud));
+    wait_connected(&ev);
+    let req = Data::new(Payload::RequestBlobUrls(RequestBlobUrls {
+        digests: vec!["sha256:00".into()],
+    }));
+    let r = c.submit_request(req, WAIT).expect("request");
+    let h = c.send(alerts()).expect("send");
+    assert!(cloud.wait_received_blocking(2, WAIT));
+    assert!(c.cancel(r.id()));
+    assert!(c.cancel(h.id()));
+    assert!(!c.cancel(h.id()));
+    assert_eq!(
+        r.wait_timeout(WAIT).map(|_| ()),
+        Err(RequestError::Failed(FailReason::Cancelled))
+    );
+    assert!(matches!(
+        h.wait_timeout(WAIT),
+        Some(DeliveryOutcome::Failed {
+            reason: FailReason::Cancelled,
+            transmissions: 1,
+            ..
+        })
+    ));
+    // The client goes on: a new message is acked.
+    cloud.set_ack_mode(AckMode::AckAll);
+    let h2 = c.send(alerts()).expect("send");
+    assert!(h2.wait_timeout(WAIT).is_some_and(|o| o.is_acked()));
+}

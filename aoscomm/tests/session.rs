@@ -929,3 +929,54 @@ fn jitter_stays_within_its_band() {
         assert!((800..=1200).contains(&ms), "{ms}");
     }
 }
+
+#[test]
+fn cancel_withdraws_queued_and_in_flight_messages() {
+    let c = Clock(Instant::now());
+    let mut s = session(|_| {});
+    let sent = s
+        .submit(alerts(), SubmitOptions::default(), c.at(0))
+        .expect("submit");
+    let queued = s
+        .submit(alerts(), SubmitOptions::default(), c.at(0))
+        .expect("submit");
+    // Only the first goes out: withdraw the second while queued, the first while in flight.
+    let first = s.poll_transmit(c.at(0)).expect("first transmit");
+    assert_eq!(first.id, Some(sent));
+    assert!(s.cancel(queued));
+    assert!(s.cancel(sent));
+    assert!(!s.cancel(sent), "a second cancel finds nothing");
+    assert!(drain(&mut s, c.at(0)).is_empty(), "nothing left to send");
+    // No resend after the response timeout either.
+    assert!(run_until(&mut s, c.at(5_000)).is_empty());
+    let outs = outcomes(&events(&mut s));
+    assert_eq!(outs.len(), 2);
+    for (_, o) in &outs {
+        assert!(
+            matches!(
+                o,
+                DeliveryOutcome::Failed {
+                    reason: FailReason::Cancelled,
+                    ..
+                }
+            ),
+            "{o:?}"
+        );
+    }
+    assert_eq!(
+        outs.iter()
+            .find(|(id, _)| *id == sent)
+            .map(|(_, o)| o.transmissions()),
+        Some(1)
+    );
+    assert_eq!(
+        outs.iter()
+            .find(|(id, _)| *id == queued)
+            .map(|(_, o)| o.transmissions()),
+        Some(0)
+    );
+    // A late ack for the cancelled txn is ignored.
+    let _ = s.on_frame(&ack(&first.txn), c.at(6_000));
+    assert!(outcomes(&events(&mut s)).is_empty());
+    assert!(s.is_idle());
+}

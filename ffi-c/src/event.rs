@@ -29,7 +29,8 @@ pub const AOSCOMM_EVENT_REJECTED: u32 = 6;
 pub struct aoscomm_delivery {
     /// 0 pending, 1 acked, 2 failed, 3 dropped.
     pub status: u32,
-    /// 0 none, 1 no_ack, 2 nack_limit, 3 request_timed_out, 4 closed, 5 queue_overflow.
+    /// 0 none, 1 no_ack, 2 nack_limit, 3 request_timed_out, 4 closed, 5 queue_overflow,
+    /// 6 cancelled.
     pub reason: u32,
     /// How often the message was sent.
     pub transmissions: u32,
@@ -65,6 +66,7 @@ impl aoscomm_delivery {
                     FailReason::NackLimit => 2,
                     FailReason::RequestTimedOut => 3,
                     FailReason::Closed => 4,
+                    FailReason::Cancelled => 6,
                 },
             ),
             DeliveryOutcome::Dropped { reason, .. } => (

@@ -159,6 +159,46 @@ impl DeliveryHandle {
 
 type ResponseSlot = Slot<Result<Envelope, FailReason>>;
 
+/// The pending response to one request, from [`Client::submit_request`].
+#[derive(Debug, Clone)]
+pub struct RequestHandle {
+    id: MessageId,
+    timeout: Duration,
+    slot: ResponseSlot,
+}
+
+impl RequestHandle {
+    /// Identifies the request (for [`Client::cancel`]).
+    pub fn id(&self) -> MessageId {
+        self.id
+    }
+
+    /// The response, if it has arrived (or the reason there will be none).
+    pub fn try_response(&self) -> Option<Result<Envelope, RequestError>> {
+        self.slot.get().map(|r| r.map_err(RequestError::Failed))
+    }
+
+    /// Blocks for at most `wait`; `Err(WaitTimedOut)` if neither the response nor the
+    /// session's verdict came by then.
+    pub fn wait_timeout(&self, wait: Duration) -> Result<Envelope, RequestError> {
+        self.slot
+            .wait_timeout(wait)
+            .ok_or(RequestError::WaitTimedOut)?
+            .map_err(RequestError::Failed)
+    }
+
+    /// Waits for the response; the session ends the request after its timeout
+    /// (`Failed(RequestTimedOut)`), so this always completes.
+    pub async fn response(&self) -> Result<Envelope, RequestError> {
+        self.slot.wait().await.map_err(RequestError::Failed)
+    }
+
+    /// The timeout the request was submitted with.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+}
+
 pub(crate) struct Shared {
     pub(crate) config: ClientConfig,
     pub(crate) tls: Arc<TlsClientConfig>,
@@ -455,9 +495,16 @@ impl Client {
         self.send_with(data, opts)
     }
 
-    fn start_request(&self, data: Data, timeout: Duration) -> Result<ResponseSlot, RequestError> {
+    /// Queues a request and returns a handle on its response (what [`request`](Self::request)
+    /// awaits). Dropping the handle does not withdraw the request: use
+    /// [`cancel`](Self::cancel) with its [`id`](RequestHandle::id).
+    pub fn submit_request(
+        &self,
+        data: Data,
+        timeout: Duration,
+    ) -> Result<RequestHandle, RequestError> {
         let slot: ResponseSlot = Slot::new();
-        {
+        let id = {
             let mut session = self.shared.lock_session();
             let id = session
                 .submit(
@@ -470,17 +517,31 @@ impl Client {
                 )
                 .map_err(RequestError::Submit)?;
             lock(&self.shared.responses).insert(id, slot.clone());
-        }
+            id
+        };
         self.shared.wake.notify_one();
-        Ok(slot)
+        Ok(RequestHandle { id, timeout, slot })
+    }
+
+    /// Withdraws a message given to `send` or a request: it is not transmitted (again), its
+    /// outcome is `Failed { Cancelled }` and a waiting request ends with that reason. False
+    /// when it already has an outcome. (A message already on the wire may still reach the
+    /// cloud; it is only not resent.)
+    pub fn cancel(&self, id: MessageId) -> bool {
+        let cancelled = self.shared.lock_session().cancel(id);
+        if cancelled {
+            self.shared.dispatch();
+            // A window slot may have freed up.
+            self.shared.wake.notify_one();
+        }
+        cancelled
     }
 
     /// Sends a request (e.g. `requestBlobUrls`) and waits for the message with the same
     /// `correlationId` (generated when `data` has none). After `timeout` the request is
     /// withdrawn and not sent again (§5.4).
     pub async fn request(&self, data: Data, timeout: Duration) -> Result<Envelope, RequestError> {
-        let slot = self.start_request(data, timeout)?;
-        slot.wait().await.map_err(RequestError::Failed)
+        self.submit_request(data, timeout)?.response().await
     }
 
     /// Blocking form of [`request`](Self::request).
@@ -489,11 +550,8 @@ impl Client {
         data: Data,
         timeout: Duration,
     ) -> Result<Envelope, RequestError> {
-        let slot = self.start_request(data, timeout)?;
-        // The session times the request out; wait a little longer for that verdict.
-        slot.wait_timeout(timeout + Duration::from_secs(5))
-            .ok_or(RequestError::WaitTimedOut)?
-            .map_err(RequestError::Failed)
+        self.submit_request(data, timeout)?
+            .wait_timeout(timeout + Duration::from_secs(5))
     }
 
     /// Closes at once: see [`close_with_drain`](Self::close_with_drain).

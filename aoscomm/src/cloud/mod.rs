@@ -432,6 +432,22 @@ impl MockCloud {
         self.shared.lock().state.clone()
     }
 
+    /// A counter that changes whenever anything observed or scripted changes (for waits whose
+    /// condition lives outside Rust: read it, check, then [`wait_change_blocking`]).
+    ///
+    /// [`wait_change_blocking`]: Self::wait_change_blocking
+    pub fn change_count(&self) -> u64 {
+        self.shared.lock().changes
+    }
+
+    /// Blocks until [`change_count`](Self::change_count) differs from `seen` or `timeout`
+    /// passes; returns the current count.
+    pub fn wait_change_blocking(&self, seen: u64, timeout: Duration) -> u64 {
+        self.shared
+            .wait_inner_blocking(|i| i.changes != seen, timeout);
+        self.change_count()
+    }
+
     /// Every BINARY frame received.
     pub fn received(&self) -> Vec<ReceivedFrame> {
         self.shared.lock().state.received.clone()

@@ -166,6 +166,8 @@ pub(crate) struct Inner {
     /// Upgrades answered 101 whose connection is not registered yet (the unit may already
     /// report Connected).
     pub accepting: u32,
+    /// Bumped by every `update`.
+    pub changes: u64,
 }
 
 /// The shared state: a mutex, a condvar for blocking waits and a watch for async waits.
@@ -196,7 +198,12 @@ impl Shared {
 
     /// Changes the state and wakes every waiter.
     pub fn update<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
-        let r = f(&mut self.lock());
+        let r = {
+            let mut g = self.lock();
+            let r = f(&mut g);
+            g.changes = g.changes.wrapping_add(1);
+            r
+        };
         self.cond.notify_all();
         self.version.send_modify(|v| *v = v.wrapping_add(1));
         r

@@ -677,6 +677,17 @@ impl Session {
         self.control.clear();
     }
 
+    /// Withdraws a held message: it is not transmitted (again) and gets a
+    /// `Failed { Cancelled }` outcome (a request also its `RequestFailed`). False when the
+    /// message is no longer held (already acked, failed or dropped).
+    pub fn cancel(&mut self, id: MessageId) -> bool {
+        if !self.held.contains_key(&id) {
+            return false;
+        }
+        self.fail(id, FailReason::Cancelled);
+        true
+    }
+
     pub fn is_closed(&self) -> bool {
         self.closed
     }

@@ -26,6 +26,8 @@ pub enum FailReason {
     RequestTimedOut,
     /// The client was closed while the message was still held.
     Closed,
+    /// Withdrawn by the caller (`cancel`) before it was acknowledged: not sent (again).
+    Cancelled,
 }
 
 impl fmt::Display for FailReason {
@@ -35,6 +37,7 @@ impl fmt::Display for FailReason {
             FailReason::NackLimit => "nacked more often than the nack-resend limit",
             FailReason::RequestTimedOut => "no response before the request timed out",
             FailReason::Closed => "closed before it was acknowledged",
+            FailReason::Cancelled => "cancelled before it was acknowledged",
         })
     }
 }
