@@ -845,3 +845,24 @@ fn cancel_ends_a_pending_request_and_a_held_message() {
     let h2 = c.send(alerts()).expect("send");
     assert!(h2.wait_timeout(WAIT).is_some_and(|o| o.is_acked()));
 }
+
+#[test]
+fn dropped_event_streams_unsubscribe_and_last_connect_error_is_kept() {
+    let cloud = cloud();
+    let c = builder(&cloud)
+        .service_discovery_url(format!("https://127.0.0.1:{}/sd", closed_port()))
+        .build()
+        .expect("client");
+    let kept = c.subscribe();
+    for _ in 0..100 {
+        drop(c.subscribe());
+    }
+    c.start().expect("start");
+    wait_event(&kept, |e| {
+        matches!(e, ClientEvent::ConnectFailed { .. }).then_some(())
+    });
+    let (stage, err) = c.last_connect_error().expect("a failure is recorded");
+    assert_eq!(stage, aoscomm::client::ConnectStage::Discovery);
+    assert_eq!(err.kind(), "connect");
+    assert_eq!(c.subscriber_count(), 1, "the 100 dropped streams are gone");
+}

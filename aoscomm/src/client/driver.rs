@@ -15,7 +15,7 @@ use crate::transport::TransportError;
 use crate::ws::{self, WsConnection, WsIncoming, WsOptions};
 
 use super::events::ClientEvent;
-use super::{CloseReport, Shared, Undelivered};
+use super::{CloseReport, ConnectStage, Shared, Undelivered};
 
 /// Why a connection ended.
 enum Ended {
@@ -78,7 +78,9 @@ pub(crate) async fn run(shared: Arc<Shared>, mut schedule: ReconnectSchedule) {
                     Err(e) => {
                         tracing::warn!(url, "discovery failed: {e}");
                         schedule.on_discovery_failed(Instant::now().into_std());
-                        shared.broadcast(ClientEvent::ConnectFailed { error: Arc::new(e) });
+                        let error = Arc::new(e);
+                        shared.set_connect_error(Some((ConnectStage::Discovery, error.clone())));
+                        shared.broadcast(ClientEvent::ConnectFailed { error });
                     }
                 }
             }
@@ -92,6 +94,7 @@ pub(crate) async fn run(shared: Arc<Shared>, mut schedule: ReconnectSchedule) {
                         schedule.on_connected();
                         shared.lock_session().on_connected();
                         shared.connected.store(true, Ordering::SeqCst);
+                        shared.set_connect_error(None);
                         shared.stats.lock().map(|mut s| s.connections += 1).ok();
                         tracing::info!(url, "connected");
                         shared.broadcast(ClientEvent::Connected { url: url.clone() });
@@ -109,7 +112,9 @@ pub(crate) async fn run(shared: Arc<Shared>, mut schedule: ReconnectSchedule) {
                     Err(e) => {
                         tracing::warn!(url, "connect failed: {e}");
                         schedule.on_upgrade_failed(e.is_unauthorized(), Instant::now().into_std());
-                        shared.broadcast(ClientEvent::ConnectFailed { error: Arc::new(e) });
+                        let error = Arc::new(e);
+                        shared.set_connect_error(Some((ConnectStage::Upgrade, error.clone())));
+                        shared.broadcast(ClientEvent::ConnectFailed { error });
                     }
                 }
             }

@@ -43,6 +43,7 @@ use crate::session::{
     SessionConfig, SessionEvent, SubmitError, SubmitOptions,
 };
 use crate::tls::TlsError;
+use crate::transport::TransportError;
 use events::Subscriber;
 use message_log::MessageLog;
 use slot::Slot;
@@ -88,6 +89,15 @@ pub enum RequestError {
     /// The caller's own wait ended first (the request itself may still be answered).
     #[error("gave up waiting for the response")]
     WaitTimedOut,
+}
+
+/// Where a connection attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectStage {
+    /// The HTTPS service-discovery request.
+    Discovery,
+    /// TCP/TLS connect and WebSocket upgrade to a URL discovery gave.
+    Upgrade,
 }
 
 /// Per-message options of `send`.
@@ -215,6 +225,7 @@ pub(crate) struct Shared {
     pub(crate) close_report: Slot<CloseReport>,
     log: Mutex<Option<MessageLog>>,
     pub(crate) stats: Mutex<ClientStats>,
+    last_connect_error: Mutex<Option<(ConnectStage, Arc<TransportError>)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -235,9 +246,16 @@ impl Shared {
     }
 
     pub(crate) fn broadcast(&self, ev: ClientEvent) {
-        for s in lock(&self.subscribers).iter() {
+        let mut subs = lock(&self.subscribers);
+        // A dropped `EventStream` leaves only our reference: unsubscribe it.
+        subs.retain(|s| Arc::strong_count(s) > 1);
+        for s in subs.iter() {
             s.push(ev.clone());
         }
+    }
+
+    pub(crate) fn set_connect_error(&self, e: Option<(ConnectStage, Arc<TransportError>)>) {
+        *lock(&self.last_connect_error) = e;
     }
 
     pub(crate) fn log_tx(&self, frame: &[u8]) {
@@ -406,6 +424,7 @@ impl Client {
             close_report: Slot::new(),
             log: Mutex::new(log),
             stats: Mutex::new(ClientStats::default()),
+            last_connect_error: Mutex::new(None),
         });
         Ok(Client {
             shared,
@@ -445,8 +464,22 @@ impl Client {
         self.shared.connected.load(Ordering::SeqCst)
     }
 
+    /// Why the latest connection attempt failed, and in which stage; `None` once connected
+    /// (or before any attempt failed).
+    pub fn last_connect_error(&self) -> Option<(ConnectStage, Arc<TransportError>)> {
+        lock(&self.shared.last_connect_error).clone()
+    }
+
     pub fn stats(&self) -> ClientStats {
         *lock(&self.shared.stats)
+    }
+
+    /// Live event streams (a dropped stream is removed at the next event).
+    pub fn subscriber_count(&self) -> usize {
+        lock(&self.shared.subscribers)
+            .iter()
+            .filter(|s| Arc::strong_count(s) > 1)
+            .count()
     }
 
     /// A new event stream; it sees every event from now on.
