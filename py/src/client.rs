@@ -1,0 +1,419 @@
+//! `aoscomm._aoscomm.NativeClient`: the core client with blocking (interpreter released,
+//! Ctrl-C answered) and awaitable methods. `aoscomm.Client` and `aoscomm.AsyncClient` wrap it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
+
+use aoscomm::client::{Client, ClientEvent, RequestError, SendOptions};
+use aoscomm::protocol::Data;
+use aoscomm::session::MessageId;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::codec::{parse_data, Message};
+use crate::delivery::{Delivery, PendingDelivery};
+use crate::errors;
+use crate::events::EventStream;
+use crate::settings::Settings;
+use crate::wait;
+
+/// Withdraws a message when the awaiting future is dropped before it completed (asyncio
+/// cancellation).
+struct CancelOnDrop {
+    client: Weak<Client>,
+    id: MessageId,
+    armed: bool,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            if let Some(c) = self.client.upgrade() {
+                c.cancel(self.id);
+            }
+        }
+    }
+}
+
+/// The core client.
+#[pyclass(module = "aoscomm._aoscomm", frozen)]
+pub struct NativeClient {
+    client: Mutex<Option<Arc<Client>>>,
+    system_id: String,
+    response_timeout: Duration,
+}
+
+impl Drop for NativeClient {
+    fn drop(&mut self) {
+        let c = self.client.get_mut().ok().and_then(|c| c.take());
+        if let Some(c) = c {
+            // Closing may wait for the connection task: never with the interpreter held.
+            Python::attach(|py| py.detach(move || drop(c)));
+        }
+    }
+}
+
+impl NativeClient {
+    fn get(&self) -> PyResult<Arc<Client>> {
+        self.client
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(errors::closed)
+    }
+
+    fn options(important: Option<bool>) -> SendOptions {
+        SendOptions { important }
+    }
+
+    fn request_timeout(&self, timeout: Option<f64>) -> PyResult<Duration> {
+        match timeout {
+            None => Ok(self.response_timeout),
+            Some(t) => crate::settings::seconds("timeout", t),
+        }
+    }
+}
+
+fn request_data(data: &Bound<'_, PyAny>) -> PyResult<Data> {
+    parse_data(data)
+}
+
+#[pymethods]
+impl NativeClient {
+    #[new]
+    #[pyo3(signature = (
+        *,
+        service_discovery_url,
+        system_id,
+        ca_cert = None,
+        client_cert = None,
+        client_key = None,
+        override_service_discovery_url = None,
+        server_name = None,
+        response_timeout = 10.0,
+        message_log = None,
+        queue_max_messages = 4096,
+        queue_max_bytes = 67108864,
+        overflow = "reject_new".to_string(),
+        max_in_flight = 256,
+        max_nack_resends = 16,
+        ping_interval = 30.0,
+        dead_link_timeout = 30.0,
+        connect_timeout = 10.0,
+        reconnect_delay = 1.0,
+        max_reconnect_delay = 600.0,
+        reconnect_jitter = 0.2,
+        max_message_size = 16777216,
+        event_queue_capacity = 4096,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        service_discovery_url: String,
+        system_id: String,
+        ca_cert: Option<&Bound<'_, PyAny>>,
+        client_cert: Option<&Bound<'_, PyAny>>,
+        client_key: Option<&Bound<'_, PyAny>>,
+        override_service_discovery_url: Option<String>,
+        server_name: Option<String>,
+        response_timeout: f64,
+        message_log: Option<PathBuf>,
+        queue_max_messages: usize,
+        queue_max_bytes: usize,
+        overflow: String,
+        max_in_flight: usize,
+        max_nack_resends: u32,
+        ping_interval: f64,
+        dead_link_timeout: f64,
+        connect_timeout: f64,
+        reconnect_delay: f64,
+        max_reconnect_delay: f64,
+        reconnect_jitter: f64,
+        max_message_size: usize,
+        event_queue_capacity: usize,
+    ) -> PyResult<Self> {
+        let config = Settings {
+            service_discovery_url,
+            system_id,
+            ca_cert,
+            client_cert,
+            client_key,
+            override_service_discovery_url,
+            server_name,
+            response_timeout,
+            message_log,
+            queue_max_messages,
+            queue_max_bytes,
+            overflow,
+            max_in_flight,
+            max_nack_resends,
+            ping_interval,
+            dead_link_timeout,
+            connect_timeout,
+            reconnect_delay,
+            max_reconnect_delay,
+            reconnect_jitter,
+            max_message_size,
+            event_queue_capacity,
+        }
+        .into_config()?;
+        crate::logging::refresh_level(py);
+        let system_id = config.system_id.clone();
+        let response_timeout = config.cloud_response_wait_timeout;
+        let client = py
+            .detach(|| Client::new(config))
+            .map_err(errors::client_error)?;
+        Ok(NativeClient {
+            client: Mutex::new(Some(Arc::new(client))),
+            system_id,
+            response_timeout,
+        })
+    }
+
+    /// Starts connecting (and reconnecting until `close`).
+    fn start(&self, py: Python<'_>) -> PyResult<()> {
+        crate::logging::refresh_level(py);
+        let c = self.get()?;
+        py.detach(|| c.start()).map_err(errors::client_error)
+    }
+
+    #[getter]
+    fn system_id(&self) -> &str {
+        &self.system_id
+    }
+
+    #[getter]
+    fn is_connected(&self) -> bool {
+        self.get().map(|c| c.is_connected()).unwrap_or(false)
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        self.get().is_err()
+    }
+
+    /// Counters since the client was created.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.get()?.stats();
+        let d = PyDict::new(py);
+        d.set_item("connections", s.connections)?;
+        d.set_item("sent_frames", s.sent_frames)?;
+        d.set_item("resent", s.resent)?;
+        d.set_item("received_frames", s.received_frames)?;
+        Ok(d)
+    }
+
+    /// Waits until connected; raises the latest connection failure (a `ConnectionError`
+    /// subclass) or `TimeoutError` when `timeout` passes first.
+    #[pyo3(signature = (timeout))]
+    fn wait_connected(&self, py: Python<'_>, timeout: f64) -> PyResult<()> {
+        let c = self.get()?;
+        let events = c.subscribe();
+        let deadline = wait::deadline(Some(timeout), "timeout")?;
+        let connected = wait::blocking(py, deadline, |d| {
+            if c.is_connected() {
+                return Some(true);
+            }
+            match events.recv_timeout(d) {
+                Some(ClientEvent::Connected { .. }) => Some(true),
+                _ if events.try_recv().is_err() => Some(false),
+                _ => None,
+            }
+        })?;
+        match connected {
+            Some(true) => Ok(()),
+            Some(false) => Err(errors::closed()),
+            None => Err(not_connected(py, &c, timeout)),
+        }
+    }
+
+    /// Awaitable `wait_connected`.
+    #[pyo3(signature = (timeout))]
+    fn wait_connected_async<'py>(&self, py: Python<'py>, timeout: f64) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.get()?;
+        let limit = crate::settings::seconds("timeout", timeout)?;
+        let events = c.subscribe();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let until = tokio::time::Instant::now() + limit;
+            loop {
+                if c.is_connected() {
+                    return Ok(());
+                }
+                match tokio::time::timeout_at(until, events.recv()).await {
+                    Ok(Some(ClientEvent::Connected { .. })) => return Ok(()),
+                    Ok(Some(_)) => {}
+                    Ok(None) => return Err(errors::closed()),
+                    Err(_) => return Err(Python::attach(|py| not_connected(py, &c, timeout))),
+                }
+            }
+        })
+    }
+
+    /// Validates and queues `data`; returns at once with a `PendingDelivery`.
+    #[pyo3(signature = (data, *, important = None))]
+    fn submit(&self, data: &Bound<'_, PyAny>, important: Option<bool>) -> PyResult<PendingDelivery> {
+        let c = self.get()?;
+        let d = parse_data(data)?;
+        let t = d.message_type();
+        let h = c.send_with(d, Self::options(important)).map_err(errors::send_error)?;
+        Ok(PendingDelivery::new(h, t, &c))
+    }
+
+    /// Validates and queues `data`, then waits for its outcome (at most `timeout` seconds,
+    /// then `TimeoutError`; the message stays queued).
+    #[pyo3(signature = (data, *, important = None, timeout = None))]
+    fn send(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        important: Option<bool>,
+        timeout: Option<f64>,
+    ) -> PyResult<Delivery> {
+        let deadline = wait::deadline(timeout, "timeout")?;
+        let c = self.get()?;
+        let d = parse_data(data)?;
+        let t = d.message_type();
+        let h = c.send_with(d, Self::options(important)).map_err(errors::send_error)?;
+        let mut guard = CancelOnDrop {
+            client: Arc::downgrade(&c),
+            id: h.id(),
+            armed: false,
+        };
+        // Ctrl-C while waiting withdraws the message.
+        guard.armed = true;
+        let got = wait::blocking(py, deadline, |d| h.wait_timeout(d))?;
+        guard.armed = false;
+        match got {
+            Some(o) => Ok(Delivery::from_outcome(&o, t)),
+            None => Err(errors::timeout(format!(
+                "no outcome for {t} {} within {} s (still queued)",
+                h.txn(),
+                timeout.unwrap_or_default()
+            ))),
+        }
+    }
+
+    /// Awaitable `send`: resolves to the `Delivery`. Cancelling the awaiting task withdraws the
+    /// message (not sent again; outcome `cancelled`).
+    #[pyo3(signature = (data, *, important = None))]
+    fn send_async<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        important: Option<bool>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let c = self.get()?;
+        let d = parse_data(data)?;
+        let t = d.message_type();
+        let h = c.send_with(d, Self::options(important)).map_err(errors::send_error)?;
+        let guard = CancelOnDrop {
+            client: Arc::downgrade(&c),
+            id: h.id(),
+            armed: true,
+        };
+        drop(c);
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let mut guard = guard;
+            let o = h.outcome().await;
+            guard.armed = false;
+            Ok(Delivery::from_outcome(&o, t))
+        })
+    }
+
+    /// Sends a request and waits for the correlated response (`timeout` seconds, default the
+    /// response timeout); raises `TimeoutError` without one. Ctrl-C withdraws the request.
+    #[pyo3(signature = (data, *, timeout = None))]
+    fn request(&self, py: Python<'_>, data: &Bound<'_, PyAny>, timeout: Option<f64>) -> PyResult<Message> {
+        let limit = self.request_timeout(timeout)?;
+        let c = self.get()?;
+        let d = request_data(data)?;
+        let r = c.submit_request(d, limit).map_err(errors::request_error)?;
+        let mut guard = CancelOnDrop {
+            client: Arc::downgrade(&c),
+            id: r.id(),
+            armed: true,
+        };
+        let deadline = Instant::now().checked_add(limit + Duration::from_secs(5));
+        let got = wait::blocking(py, deadline, |d| match r.wait_timeout(d) {
+            Err(RequestError::WaitTimedOut) => None,
+            other => Some(other),
+        })?;
+        guard.armed = false;
+        match got {
+            Some(Ok(env)) => Ok(Message::new(env)),
+            Some(Err(e)) => Err(errors::request_error(e)),
+            None => Err(errors::request_error(RequestError::WaitTimedOut)),
+        }
+    }
+
+    /// Awaitable `request`; cancelling the awaiting task withdraws the request.
+    #[pyo3(signature = (data, *, timeout = None))]
+    fn request_async<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let limit = self.request_timeout(timeout)?;
+        let c = self.get()?;
+        let d = request_data(data)?;
+        let r = c.submit_request(d, limit).map_err(errors::request_error)?;
+        let guard = CancelOnDrop {
+            client: Arc::downgrade(&c),
+            id: r.id(),
+            armed: true,
+        };
+        drop(c);
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let mut guard = guard;
+            let res = r.response().await;
+            guard.armed = false;
+            res.map(Message::new).map_err(errors::request_error)
+        })
+    }
+
+    /// A new event subscription (sees every event from now on).
+    fn events(&self) -> PyResult<EventStream> {
+        Ok(EventStream::new(self.get()?.subscribe()))
+    }
+
+    /// Stops the client: waits up to `drain` seconds for held messages to be acked (when
+    /// connected), closes the connection and returns the messages still undelivered as
+    /// `(message_type, txn)` pairs (each also got a `cancelled`... `closed` outcome).
+    /// Idempotent.
+    #[pyo3(signature = (drain = 0.0))]
+    fn close<'py>(&self, py: Python<'py>, drain: f64) -> PyResult<Bound<'py, PyList>> {
+        if !(drain.is_finite() && drain >= 0.0) {
+            return Err(errors::config(format!("drain: {drain} is not a number of seconds >= 0")));
+        }
+        let c = self
+            .client
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        let report = match c {
+            Some(c) => py.detach(move || {
+                let r = c.close_with_drain(Duration::from_secs_f64(drain.min(1e6)));
+                drop(c);
+                r
+            }),
+            None => Default::default(),
+        };
+        let items: Vec<(&'static str, String)> = report
+            .undelivered
+            .into_iter()
+            .map(|u| (u.message_type.as_str(), u.txn))
+            .collect();
+        PyList::new(py, items)
+    }
+}
+
+fn not_connected(py: Python<'_>, c: &Client, timeout: f64) -> PyErr {
+    match c.last_connect_error() {
+        Some((stage, e)) => {
+            errors::transport_exception(py, &e, Some(stage), &format!("not connected after {timeout} s: "))
+        }
+        None => errors::err(py, "TimeoutError", (format!("not connected after {timeout} s"),)),
+    }
+}
