@@ -7,7 +7,9 @@ use std::io::Write as _;
 use pyo3::exceptions::PyValueError;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple,
+};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// A Python value that has no JSON form, with where it was.
@@ -89,6 +91,20 @@ fn write(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>, path: &mut String, depth: us
             path.truncate(len);
         }
         out.push(b'}');
+    } else if let Ok(m) = obj.cast::<PyMapping>() {
+        // Any other Mapping (MappingProxy, OrderedDict subclasses are dicts already).
+        let d = PyDict::new(obj.py());
+        let items = m
+            .items()
+            .map_err(|e| not_json(path, format!("cannot read the mapping: {e}")))?;
+        for kv in items.iter() {
+            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = kv
+                .extract()
+                .map_err(|e| not_json(path, format!("cannot read the mapping: {e}")))?;
+            d.set_item(k, v)
+                .map_err(|e| not_json(path, format!("cannot read the mapping: {e}")))?;
+        }
+        write(d.as_any(), out, path, depth)?;
     } else if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
         out.push(b'[');
         let items: Vec<Bound<'_, PyAny>> = match obj.cast::<PyList>() {
