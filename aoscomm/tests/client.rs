@@ -632,7 +632,7 @@ fn unauthorized_upgrade_clears_the_discovery_cache() {
     cloud.reject_upgrade_401(1);
     let (_c, ev) = started(builder(&cloud));
     let err = wait_event(&ev, |e| match e {
-        ClientEvent::ConnectFailed { error } => Some(error.clone()),
+        ClientEvent::ConnectFailed { error, .. } => Some(error.clone()),
         _ => None,
     });
     assert!(err.is_unauthorized(), "{err}");
@@ -647,7 +647,7 @@ fn unauthorized_upgrade_clears_the_discovery_cache() {
 fn first_connect_error(b: ClientBuilder) -> Arc<TransportError> {
     let (_c, ev) = started(b);
     wait_event(&ev, |e| match e {
-        ClientEvent::ConnectFailed { error } => Some(error.clone()),
+        ClientEvent::ConnectFailed { error, .. } => Some(error.clone()),
         ClientEvent::Connected { .. } => panic!("connected with bad TLS settings"),
         _ => None,
     })

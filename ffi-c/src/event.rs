@@ -131,7 +131,7 @@ impl aoscomm_event {
                 text: Some(nul(reason.as_str())),
                 ..Self::empty(AOSCOMM_EVENT_DISCONNECTED)
             },
-            ClientEvent::ConnectFailed { error } => aoscomm_event {
+            ClientEvent::ConnectFailed { error, .. } => aoscomm_event {
                 text: Some(nul(error.to_string())),
                 error_kind: CString::new(error.kind()).ok(),
                 ..Self::empty(AOSCOMM_EVENT_CONNECT_FAILED)

@@ -37,7 +37,7 @@ impl Drop for CancelOnDrop {
 }
 
 /// The core client.
-#[pyclass(module = "aoscomm._aoscomm", frozen)]
+#[pyclass(module = "aoscomm._aoscomm", frozen, weakref)]
 pub struct NativeClient {
     client: Mutex<Option<Arc<Client>>>,
     system_id: String,
@@ -95,7 +95,7 @@ impl NativeClient {
         message_log = None,
         queue_max_messages = 4096,
         queue_max_bytes = 67108864,
-        overflow = "reject_new".to_string(),
+        overflow = "reject_new",
         max_in_flight = 256,
         max_nack_resends = 16,
         ping_interval = 30.0,
@@ -121,7 +121,7 @@ impl NativeClient {
         message_log: Option<PathBuf>,
         queue_max_messages: usize,
         queue_max_bytes: usize,
-        overflow: String,
+        overflow: &str,
         max_in_flight: usize,
         max_nack_resends: u32,
         ping_interval: f64,
@@ -230,7 +230,11 @@ impl NativeClient {
 
     /// Awaitable `wait_connected`.
     #[pyo3(signature = (timeout))]
-    fn wait_connected_async<'py>(&self, py: Python<'py>, timeout: f64) -> PyResult<Bound<'py, PyAny>> {
+    fn wait_connected_async<'py>(
+        &self,
+        py: Python<'py>,
+        timeout: f64,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let c = self.get()?;
         let limit = crate::settings::seconds("timeout", timeout)?;
         let events = c.subscribe();
@@ -252,11 +256,17 @@ impl NativeClient {
 
     /// Validates and queues `data`; returns at once with a `PendingDelivery`.
     #[pyo3(signature = (data, *, important = None))]
-    fn submit(&self, data: &Bound<'_, PyAny>, important: Option<bool>) -> PyResult<PendingDelivery> {
+    fn submit(
+        &self,
+        data: &Bound<'_, PyAny>,
+        important: Option<bool>,
+    ) -> PyResult<PendingDelivery> {
         let c = self.get()?;
         let d = parse_data(data)?;
         let t = d.message_type();
-        let h = c.send_with(d, Self::options(important)).map_err(errors::send_error)?;
+        let h = c
+            .send_with(d, Self::options(important))
+            .map_err(errors::send_error)?;
         Ok(PendingDelivery::new(h, t, &c))
     }
 
@@ -274,7 +284,9 @@ impl NativeClient {
         let c = self.get()?;
         let d = parse_data(data)?;
         let t = d.message_type();
-        let h = c.send_with(d, Self::options(important)).map_err(errors::send_error)?;
+        let h = c
+            .send_with(d, Self::options(important))
+            .map_err(errors::send_error)?;
         let mut guard = CancelOnDrop {
             client: Arc::downgrade(&c),
             id: h.id(),
@@ -306,7 +318,9 @@ impl NativeClient {
         let c = self.get()?;
         let d = parse_data(data)?;
         let t = d.message_type();
-        let h = c.send_with(d, Self::options(important)).map_err(errors::send_error)?;
+        let h = c
+            .send_with(d, Self::options(important))
+            .map_err(errors::send_error)?;
         let guard = CancelOnDrop {
             client: Arc::downgrade(&c),
             id: h.id(),
@@ -324,7 +338,12 @@ impl NativeClient {
     /// Sends a request and waits for the correlated response (`timeout` seconds, default the
     /// response timeout); raises `TimeoutError` without one. Ctrl-C withdraws the request.
     #[pyo3(signature = (data, *, timeout = None))]
-    fn request(&self, py: Python<'_>, data: &Bound<'_, PyAny>, timeout: Option<f64>) -> PyResult<Message> {
+    fn request(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        timeout: Option<f64>,
+    ) -> PyResult<Message> {
         let limit = self.request_timeout(timeout)?;
         let c = self.get()?;
         let d = request_data(data)?;
@@ -385,13 +404,11 @@ impl NativeClient {
     #[pyo3(signature = (drain = 0.0))]
     fn close<'py>(&self, py: Python<'py>, drain: f64) -> PyResult<Bound<'py, PyList>> {
         if !(drain.is_finite() && drain >= 0.0) {
-            return Err(errors::config(format!("drain: {drain} is not a number of seconds >= 0")));
+            return Err(errors::config(format!(
+                "drain: {drain} is not a number of seconds >= 0"
+            )));
         }
-        let c = self
-            .client
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let c = self.client.lock().unwrap_or_else(|p| p.into_inner()).take();
         let report = match c {
             Some(c) => py.detach(move || {
                 let r = c.close_with_drain(Duration::from_secs_f64(drain.min(1e6)));
@@ -411,9 +428,16 @@ impl NativeClient {
 
 fn not_connected(py: Python<'_>, c: &Client, timeout: f64) -> PyErr {
     match c.last_connect_error() {
-        Some((stage, e)) => {
-            errors::transport_exception(py, &e, Some(stage), &format!("not connected after {timeout} s: "))
-        }
-        None => errors::err(py, "TimeoutError", (format!("not connected after {timeout} s"),)),
+        Some((stage, e)) => errors::transport_exception(
+            py,
+            &e,
+            Some(stage),
+            &format!("not connected after {timeout} s: "),
+        ),
+        None => errors::err(
+            py,
+            "TimeoutError",
+            (format!("not connected after {timeout} s"),),
+        ),
     }
 }

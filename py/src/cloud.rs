@@ -15,20 +15,24 @@ use crate::wait;
 
 fn secs(name: &str, v: f64) -> PyResult<Duration> {
     if !(v.is_finite() && v >= 0.0) {
-        return Err(errors::config(format!("{name}: {v} is not a number of seconds >= 0")));
+        return Err(errors::config(format!(
+            "{name}: {v} is not a number of seconds >= 0"
+        )));
     }
     Ok(Duration::from_secs_f64(v.min(1e9)))
 }
 
 fn millis(name: &str, v: f64) -> PyResult<i64> {
     if !v.is_finite() {
-        return Err(errors::config(format!("{name}: {v} is not a number of seconds")));
+        return Err(errors::config(format!(
+            "{name}: {v} is not a number of seconds"
+        )));
     }
     Ok((v * 1000.0).round() as i64)
 }
 
 /// The mock cloud.
-#[pyclass(module = "aoscomm._aoscomm", frozen)]
+#[pyclass(module = "aoscomm._aoscomm", frozen, weakref)]
 pub struct NativeMockCloud {
     cloud: Mutex<Option<Arc<MockCloud>>>,
     discovery_url: String,
@@ -45,7 +49,9 @@ impl NativeMockCloud {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-            .ok_or_else(|| errors::err_attached("ClosedError", ("the mock cloud is stopped".to_string(),)))
+            .ok_or_else(|| {
+                errors::err_attached("ClosedError", ("the mock cloud is stopped".to_string(),))
+            })
     }
 }
 
@@ -60,13 +66,18 @@ impl Drop for NativeMockCloud {
 #[pymethods]
 impl NativeMockCloud {
     #[new]
-    #[pyo3(signature = (system_id = "test_system_id".to_string(), *, next_request_delay = 0.03, max_message_size = 16777216))]
-    fn new(py: Python<'_>, system_id: String, next_request_delay: f64, max_message_size: usize) -> PyResult<Self> {
+    #[pyo3(signature = (system_id = "test_system_id", *, next_request_delay = 0.03, max_message_size = 16777216))]
+    fn new(
+        py: Python<'_>,
+        system_id: &str,
+        next_request_delay: f64,
+        max_message_size: usize,
+    ) -> PyResult<Self> {
         let delay = secs("next_request_delay", next_request_delay)?;
         let cloud = py
             .detach(|| {
                 MockCloud::start_blocking(MockCloudConfig {
-                    system_id,
+                    system_id: system_id.to_string(),
                     next_request_delay_ms: delay.as_millis() as u64,
                     max_message_size,
                     ..MockCloudConfig::default()
@@ -277,7 +288,8 @@ impl NativeMockCloud {
         let c = self.get()?;
         let deadline = wait::deadline(Some(timeout), "timeout")?;
         Ok(wait::blocking(py, deadline, |d| {
-            c.wait_for_blocking(|s| s.received.len() >= n, d).then_some(())
+            c.wait_for_blocking(|s| s.received.len() >= n, d)
+                .then_some(())
         })?
         .is_some())
     }
@@ -296,7 +308,12 @@ impl NativeMockCloud {
     /// Waits until `predicate()` is true, re-checking it whenever the mock's state changes;
     /// False when `timeout` passes first.
     #[pyo3(signature = (predicate, timeout = 10.0))]
-    fn wait_for(&self, py: Python<'_>, predicate: &Bound<'_, PyAny>, timeout: f64) -> PyResult<bool> {
+    fn wait_for(
+        &self,
+        py: Python<'_>,
+        predicate: &Bound<'_, PyAny>,
+        timeout: f64,
+    ) -> PyResult<bool> {
         let c = self.get()?;
         let deadline = wait::deadline(Some(timeout), "timeout")?;
         loop {
@@ -323,6 +340,9 @@ impl NativeMockCloud {
 
     #[getter]
     fn stopped(&self) -> bool {
-        self.cloud.lock().unwrap_or_else(|p| p.into_inner()).is_none()
+        self.cloud
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
     }
 }

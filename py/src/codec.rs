@@ -9,7 +9,7 @@ use crate::pyjson;
 
 /// One decoded frame: header and `data`, in canonical form. Immutable; `data` builds a fresh
 /// dict each time it is read.
-#[pyclass(module = "aoscomm", frozen, eq)]
+#[pyclass(module = "aoscomm", frozen, eq, weakref)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub envelope: Envelope,
@@ -130,7 +130,11 @@ fn decode_options(max_size: Option<usize>) -> DecodeOptions {
 /// `DecodeError` naming the field and the rule.
 #[pyfunction]
 #[pyo3(signature = (frame, *, max_size = None))]
-pub fn decode(py: Python<'_>, frame: &Bound<'_, PyAny>, max_size: Option<usize>) -> PyResult<Message> {
+pub fn decode(
+    py: Python<'_>,
+    frame: &Bound<'_, PyAny>,
+    max_size: Option<usize>,
+) -> PyResult<Message> {
     let bytes = pyjson::input_bytes(frame, "message").map_err(errors::not_json)?;
     let opts = decode_options(max_size);
     py.detach(|| Envelope::decode_with(&bytes, &opts))
@@ -180,7 +184,11 @@ pub fn encode<'py>(
             Envelope {
                 header: Header {
                     system_id: system_id.clone().unwrap_or_default(),
-                    created_at: Some(created_at.clone().unwrap_or_else(|| Timestamp::now().to_string())),
+                    created_at: Some(
+                        created_at
+                            .clone()
+                            .unwrap_or_else(|| Timestamp::now().to_string()),
+                    ),
                     txn: txn.clone().unwrap_or_else(|| uuid_v4()),
                 },
                 data,

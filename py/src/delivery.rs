@@ -21,7 +21,7 @@ pub fn reason_name(r: &FailReason) -> &'static str {
 }
 
 /// The final outcome of one sent message.
-#[pyclass(module = "aoscomm", frozen, eq, get_all)]
+#[pyclass(module = "aoscomm", frozen, eq, get_all, weakref)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     /// The message's `header.txn`.
@@ -82,7 +82,11 @@ impl Delivery {
             d.transmissions
         );
         let py = slf.py();
-        Err(errors::err(py, "DeliveryFailed", (msg, slf.clone().unbind())))
+        Err(errors::err(
+            py,
+            "DeliveryFailed",
+            (msg, slf.clone().unbind()),
+        ))
     }
 
     fn __repr__(&self) -> String {
@@ -100,7 +104,7 @@ impl Delivery {
 }
 
 /// A message that was queued and whose outcome may not be known yet (`Client.submit`).
-#[pyclass(module = "aoscomm", frozen)]
+#[pyclass(module = "aoscomm", frozen, weakref)]
 pub struct PendingDelivery {
     pub handle: DeliveryHandle,
     pub message_type: MessageType,

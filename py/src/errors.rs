@@ -107,7 +107,10 @@ pub fn request_error(e: RequestError) -> PyErr {
         RequestError::Failed(FailReason::Closed) => closed(),
         RequestError::Failed(r) => err_attached(
             "RequestFailed",
-            (format!("request: {r}"), crate::delivery::reason_name(&r).to_string()),
+            (
+                format!("request: {r}"),
+                crate::delivery::reason_name(&r).to_string(),
+            ),
         ),
     }
 }
@@ -117,7 +120,10 @@ pub fn transport_class(e: &TransportError, stage: Option<ConnectStage>) -> &'sta
     if e.is_certificate_error() || matches!(e, TransportError::Tls(_)) {
         return "TLSError";
     }
-    if let TransportError::HttpStatus { status: 401 | 403, .. } = e {
+    if let TransportError::HttpStatus {
+        status: 401 | 403, ..
+    } = e
+    {
         return "AuthError";
     }
     let discovery_phase = matches!(

@@ -14,7 +14,7 @@ use crate::wait;
 /// Something the client reports. `kind` is `"connected"`, `"disconnected"`,
 /// `"connect_failed"`, `"message"`, `"delivery"` or `"rejected"`; the other attributes are set
 /// for the kinds they belong to and None otherwise.
-#[pyclass(module = "aoscomm", frozen, get_all)]
+#[pyclass(module = "aoscomm", frozen, get_all, weakref)]
 pub struct Event {
     pub kind: &'static str,
     /// `message`: the received cloud message (already acknowledged, delivered once).
@@ -51,8 +51,8 @@ impl Event {
                 reason: Some(reason),
                 ..Event::empty("disconnected")
             },
-            ClientEvent::ConnectFailed { error } => {
-                let e = errors::transport_exception(py, &error, None, "");
+            ClientEvent::ConnectFailed { error, stage } => {
+                let e = errors::transport_exception(py, &error, Some(stage), "");
                 Event {
                     reason: Some(error.to_string()),
                     error: Some(e.into_value(py).into_any()),
@@ -91,7 +91,12 @@ impl Event {
             "delivery" => self
                 .delivery
                 .as_ref()
-                .map(|d| format!("{:?}", d.bind(py).repr().map(|r| r.to_string()).unwrap_or_default()))
+                .map(|d| {
+                    format!(
+                        "{:?}",
+                        d.bind(py).repr().map(|r| r.to_string()).unwrap_or_default()
+                    )
+                })
                 .unwrap_or_default(),
             "connected" => format!("url={:?}", self.url.as_deref().unwrap_or_default()),
             _ => format!("reason={:?}", self.reason.as_deref().unwrap_or_default()),
@@ -103,7 +108,7 @@ impl Event {
 /// A subscription to a client's events, from `Client.events()`. It sees every event from its
 /// creation on and ends when the client closes (iteration stops) or `close()` is called.
 /// Events beyond its capacity (default 4096 unread) drop the oldest; `dropped` counts them.
-#[pyclass(module = "aoscomm", frozen)]
+#[pyclass(module = "aoscomm", frozen, weakref)]
 pub struct EventStream {
     stream: Mutex<Option<Arc<CoreStream>>>,
 }
@@ -176,10 +181,7 @@ impl EventStream {
 
     /// Ends this subscription (the client stops queueing events for it).
     fn close(&self) {
-        self.stream
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        self.stream.lock().unwrap_or_else(|p| p.into_inner()).take();
     }
 
     fn __iter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {

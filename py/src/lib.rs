@@ -22,7 +22,9 @@ fn aoscomm_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // One worker polls the awaitables handed to asyncio (they only wait on the clients'
     // own runtimes).
     let mut rt = tokio::runtime::Builder::new_multi_thread();
-    rt.worker_threads(1).thread_name("aoscomm-asyncio").enable_all();
+    rt.worker_threads(1)
+        .thread_name("aoscomm-asyncio")
+        .enable_all();
     pyo3_async_runtimes::tokio::init(rt);
     logging::install(py);
 

@@ -5,11 +5,11 @@ use std::fmt;
 use std::io::Write as _;
 
 use pyo3::exceptions::PyValueError;
-use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple,
 };
+use pyo3::IntoPyObjectExt;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// A Python value that has no JSON form, with where it was.
@@ -43,9 +43,17 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     let _ = serde_json::to_writer(&mut *out, s);
 }
 
-fn write(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>, path: &mut String, depth: usize) -> Result<(), NotJson> {
+fn write(
+    obj: &Bound<'_, PyAny>,
+    out: &mut Vec<u8>,
+    path: &mut String,
+    depth: usize,
+) -> Result<(), NotJson> {
     if depth > MAX_DEPTH {
-        return Err(not_json(path, format!("nested deeper than {MAX_DEPTH} levels")));
+        return Err(not_json(
+            path,
+            format!("nested deeper than {MAX_DEPTH} levels"),
+        ));
     }
     if obj.is_none() {
         out.extend_from_slice(b"null");
@@ -109,7 +117,10 @@ fn write(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>, path: &mut String, depth: us
         out.push(b'[');
         let items: Vec<Bound<'_, PyAny>> = match obj.cast::<PyList>() {
             Ok(l) => l.iter().collect(),
-            Err(_) => obj.cast::<PyTuple>().map(|t| t.iter().collect()).unwrap_or_default(),
+            Err(_) => obj
+                .cast::<PyTuple>()
+                .map(|t| t.iter().collect())
+                .unwrap_or_default(),
         };
         for (n, v) in items.iter().enumerate() {
             if n > 0 {
@@ -138,7 +149,9 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 }
 
 fn repr(obj: &Bound<'_, PyAny>) -> String {
-    obj.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".into())
+    obj.repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "?".into())
 }
 
 /// The JSON text of a caller's `data`/frame argument: `bytes`/`bytearray`/`str` are taken as

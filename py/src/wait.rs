@@ -11,7 +11,9 @@ const SLICE: Duration = Duration::from_millis(50);
 pub fn deadline(timeout: Option<f64>, what: &str) -> PyResult<Option<Instant>> {
     match timeout {
         None => Ok(None),
-        Some(t) if t.is_finite() && t >= 0.0 => Ok(Instant::now().checked_add(Duration::from_secs_f64(t.min(1e9)))),
+        Some(t) if t.is_finite() && t >= 0.0 => {
+            Ok(Instant::now().checked_add(Duration::from_secs_f64(t.min(1e9))))
+        }
         Some(t) => Err(pyo3::exceptions::PyValueError::new_err(format!(
             "{what}: {t} is not a number of seconds >= 0"
         ))),

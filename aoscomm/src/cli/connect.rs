@@ -72,7 +72,7 @@ pub fn run(a: Args) -> ExitCode {
                 }
                 ClientEvent::Connected { url } => eprintln!("connected: {url}"),
                 ClientEvent::Disconnected { reason } => eprintln!("disconnected: {reason}"),
-                ClientEvent::ConnectFailed { error } => {
+                ClientEvent::ConnectFailed { error, .. } => {
                     eprintln!("connect failed ({}): {error}", error.kind())
                 }
                 ClientEvent::Delivery {

@@ -80,7 +80,10 @@ pub(crate) async fn run(shared: Arc<Shared>, mut schedule: ReconnectSchedule) {
                         schedule.on_discovery_failed(Instant::now().into_std());
                         let error = Arc::new(e);
                         shared.set_connect_error(Some((ConnectStage::Discovery, error.clone())));
-                        shared.broadcast(ClientEvent::ConnectFailed { error });
+                        shared.broadcast(ClientEvent::ConnectFailed {
+                            error,
+                            stage: ConnectStage::Discovery,
+                        });
                     }
                 }
             }
@@ -114,7 +117,10 @@ pub(crate) async fn run(shared: Arc<Shared>, mut schedule: ReconnectSchedule) {
                         schedule.on_upgrade_failed(e.is_unauthorized(), Instant::now().into_std());
                         let error = Arc::new(e);
                         shared.set_connect_error(Some((ConnectStage::Upgrade, error.clone())));
-                        shared.broadcast(ClientEvent::ConnectFailed { error });
+                        shared.broadcast(ClientEvent::ConnectFailed {
+                            error,
+                            stage: ConnectStage::Upgrade,
+                        });
                     }
                 }
             }

@@ -18,7 +18,11 @@ pub enum ClientEvent {
     /// The WebSocket went down (or could not be kept up); the client reconnects unless closed.
     Disconnected { reason: String },
     /// One connection attempt (discovery or upgrade) failed; the reconnect schedule goes on.
-    ConnectFailed { error: Arc<TransportError> },
+    ConnectFailed {
+        error: Arc<TransportError>,
+        /// Where it failed: discovery, or connecting to a URL discovery gave.
+        stage: super::ConnectStage,
+    },
     /// A cloud message, already acknowledged, delivered once.
     Message(Box<Envelope>),
     /// The final outcome of a message given to `send`.
