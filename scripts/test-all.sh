@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, the Rust test suites (unit, conformance
 # against ../shared/protocol/vectors when present, our own test data, proptest, session,
-# transport, client, no-loss, CLI), the C tests (normal, ASAN+UBSan, valgrind), the C++ tests, and
-# a fuzzing smoke run of the decoder. Exits non-zero on the first failure.
+# transport, client, no-loss, CLI), the C tests (normal, ASAN+UBSan, valgrind), the C++ tests, the
+# Python module's tests (built with pip from py/ into a fresh venv), and a fuzzing smoke run of
+# the decoder. Exits non-zero on the first failure.
 #
 # Needs a Rust toolchain; scripts/install-deps.sh (run first) adds what else is missing.
 # AOSCOMM_FUZZ_SECONDS sets the fuzz run's length (default 60).
@@ -41,6 +42,13 @@ cpp_total=$(echo "$cpp_line" | grep -oE 'out of [0-9]+' | awk '{print $3}')
 cpp_failed=$(echo "$cpp_line" | grep -oE '[0-9]+ tests failed' | awk '{print $1}')
 [ -n "$cpp_line" ] && [ "$cpp_failed" = 0 ] || { echo "C++ tests failed" >&2; exit 1; }
 
+step "Python tests (pip install ./py into a fresh venv; pytest; mypy/stubtest; bench smoke)"
+bash bindings-tests/python/run.sh 2>&1 | tee target/py-tests.log
+py_line=$(grep -E '^python tests: [0-9]+ passed, [0-9]+ failed$' target/py-tests.log | tail -n 1)
+py_passed=$(echo "$py_line" | awk '{print $3}')
+py_failed=$(echo "$py_line" | awk '{print $5}')
+[ -n "$py_line" ] && [ "$py_failed" = 0 ] || { echo "Python tests failed" >&2; exit 1; }
+
 step "fuzz smoke run: decoder, ${AOSCOMM_FUZZ_SECONDS:-60} s"
 mkdir -p fuzz/corpus/decode target
 rc=0
@@ -56,5 +64,5 @@ if [ "$rc" -ne 0 ]; then
 fi
 
 step "all tests passed"
-echo "rust ${passed}, C ${c_passed}, C++ ${cpp_total}"
-echo "tests: $((passed + c_passed + cpp_total)) passed, $((failed + c_failed + cpp_failed)) failed"
+echo "rust ${passed}, C ${c_passed}, C++ ${cpp_total}, Python ${py_passed}"
+echo "tests: $((passed + c_passed + cpp_total + py_passed)) passed, $((failed + c_failed + cpp_failed + py_failed)) failed"

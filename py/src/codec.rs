@@ -189,7 +189,7 @@ pub fn encode<'py>(
                             .clone()
                             .unwrap_or_else(|| Timestamp::now().to_string()),
                     ),
-                    txn: txn.clone().unwrap_or_else(|| uuid_v4()),
+                    txn: txn.clone().unwrap_or_else(uuid_v4),
                 },
                 data,
             }

@@ -25,6 +25,7 @@ import faulthandler
 import gc
 import http.client
 import json
+import mmap
 import multiprocessing
 import os
 import platform
@@ -39,8 +40,8 @@ from datetime import datetime, timezone
 from multiprocessing.connection import Connection
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence
 
-import websockets
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.version import version as websockets_version
 
 import aoscomm
 
@@ -121,9 +122,13 @@ class CloudProcess:
     def _ask(self, cmd: Optional[str]) -> Dict[str, Any]:
         if cmd is not None:
             self._conn.send(cmd)
-        if not self._conn.poll(CLOUD_TIMEOUT):
-            raise BenchError(f"the mock cloud did not answer within {CLOUD_TIMEOUT:.0f} s")
-        answer: Dict[str, Any] = self._conn.recv()
+        try:
+            if not self._conn.poll(CLOUD_TIMEOUT):
+                raise BenchError(f"the mock cloud did not answer within {CLOUD_TIMEOUT:.0f} s")
+            answer: Dict[str, Any] = self._conn.recv()
+        except (EOFError, OSError):
+            code = self._proc.exitcode
+            raise BenchError(f"the mock cloud process exited (code {code})") from None
         return answer
 
     def stats(self) -> Dict[str, Any]:
@@ -459,14 +464,30 @@ def print_table(results: Sequence[Result], repeat: int) -> None:
         )
     print("\naoscomm / websockets")
     for window, q in ratios(results).items():
-        print(f"  window {window:<3} msg/s x{q['msgs_per_s']:.2f}   CPU/msg x{q['cpu_per_msg']:.2f}")
+        print(
+            f"  window {window:<3} msg/s x{q['msgs_per_s']:.2f}   CPU/msg x{q['cpu_per_msg']:.2f}"
+        )
+
+
+def extension_has_debug_info() -> bool:
+    """Whether the native extension carries DWARF debug info: the mark of a debug build
+    (``maturin develop`` without ``--release``; release builds strip it), whose unoptimized
+    Rust makes aoscomm (and the mock cloud) much slower than a release build."""
+    path = aoscomm._aoscomm.__file__
+    if path is None:
+        return False
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        # the name as it stands in the ELF section-name table
+        return m.rfind(b"\0.debug_info\0") != -1
 
 
 # ---- command line -------------------------------------------------------------------------
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--quick", action="store_true", help="smoke test: small N, 1 repeat (CI)")
     p.add_argument(
         "--messages",
@@ -475,17 +496,19 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         "--quick: 200 / 2000)",
     )
     p.add_argument("--windows", default="1,64", help="comma-separated windows (default 1,64)")
-    p.add_argument("--repeat", type=int, help="timed runs per client and window (default 3; --quick 1)")
+    p.add_argument(
+        "--repeat", type=int, help="timed runs per client and window (default 3; --quick 1)"
+    )
     p.add_argument("--warmup", type=int, help="untimed messages first (default 500; --quick 100)")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds per measurement (default 120)")
+    p.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds per measurement (default 120)"
+    )
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     args = p.parse_args(argv)
 
     args.windows = [int(w) for w in args.windows.split(",") if w.strip()]
     scale = 10 if args.quick else 1
-    args.counts = [
-        args.messages or (2000 if w == 1 else 20000) // scale for w in args.windows
-    ]
+    args.counts = [args.messages or (2000 if w == 1 else 20000) // scale for w in args.windows]
     args.repeat = args.repeat or (1 if args.quick else 3)
     args.warmup = args.warmup if args.warmup is not None else (100 if args.quick else 500)
     if not args.windows or min(args.windows) < 1 or min(args.counts) < 1 or args.repeat < 1:
@@ -496,22 +519,33 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
+    ext_debug = extension_has_debug_info()
+    if ext_debug:
+        print(
+            "bench_throughput: WARNING: aoscomm's native extension has debug info, probably a "
+            "debug build (maturin develop without --release): its figures are not representative",
+            file=sys.stderr,
+        )
     # A hard stop for the whole run even if a native call ignored cancellation: dump every
     # thread's stack and exit(1) (the cloud child then sees EOF and stops).
     budget = args.timeout * args.repeat * len(args.windows) * len(CLIENTS) + 2 * CLOUD_TIMEOUT
     faulthandler.dump_traceback_later(budget, exit=True)
-    cloud = CloudProcess()
+    cloud: Optional[CloudProcess] = None
     try:
+        cloud = CloudProcess()
         results = asyncio.run(run(args, cloud))
     except Exception as e:  # noqa: BLE001 - any failure fails the benchmark
         print(f"bench_throughput: FAILED: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
     finally:
-        cloud.stop()
+        if cloud is not None:
+            cloud.stop()
         faulthandler.cancel_dump_traceback_later()
     elapsed = time.perf_counter() - started
 
     print_table(results, args.repeat)
+    if ext_debug:
+        print("(aoscomm's extension is a debug build: build it with --release to compare)")
     print(f"\ntotal {elapsed:.1f} s")
     if args.json:
         doc = {
@@ -520,7 +554,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 "platform": platform.platform(),
                 "cpus": os.cpu_count(),
                 "aoscomm": aoscomm.__version__,
-                "websockets": websockets.__version__,
+                "websockets": websockets_version,
+                "extension_has_debug_info": ext_debug,
             },
             "settings": {
                 "payload": PAYLOAD,

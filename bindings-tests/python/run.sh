@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The Python module's tests, as a user gets it: `pip install ./py` into a fresh venv (maturin
+# builds the abi3 wheel, release profile, in the shared target dir), then the pytest suite
+# (codec, blocking and asyncio clients against the mock cloud, typing: mypy --strict and
+# stubtest), the benchmark in its quick smoke mode, and `maturin develop` into a second venv.
+# Prints "python tests: N passed, M failed" last.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+PY=${PYTHON:-python3}
+VENV=$TARGET/py-venv
+DEV_VENV=$TARGET/py-venv-develop
+
+echo "--- fresh venv: pip install ./py"
+rm -rf "$VENV"
+"$PY" -m venv "$VENV"
+"$VENV/bin/pip" install -q --disable-pip-version-check ./py
+"$VENV/bin/pip" install -q --disable-pip-version-check -r bindings-tests/python/requirements.txt
+"$VENV/bin/python" -c 'import aoscomm, sys; print("aoscomm", aoscomm.__version__, "from", aoscomm.__file__)'
+
+echo "--- pytest"
+rc=0
+(cd bindings-tests/python && "$VENV/bin/python" -m pytest -q -p no:randomly --junitxml="$TARGET/py-junit.xml") \
+    | tee "$TARGET/py-pytest.log" || rc=$?
+
+echo "--- benchmark smoke run (quick)"
+bench_rc=0
+"$VENV/bin/python" bindings-tests/python/bench/bench_throughput.py --quick || bench_rc=$?
+
+echo "--- maturin develop into a second venv"
+dev_rc=0
+rm -rf "$DEV_VENV"
+"$PY" -m venv "$DEV_VENV"
+"$DEV_VENV/bin/pip" install -q --disable-pip-version-check "maturin>=1.9.4,<2"
+(cd py && VIRTUAL_ENV="$DEV_VENV" PATH="$DEV_VENV/bin:$PATH" maturin develop -q) || dev_rc=$?
+"$DEV_VENV/bin/python" -c 'import aoscomm; assert aoscomm.decode_data({"messageType": "ack"}) == {"messageType": "ack"}' \
+    || dev_rc=1
+# The develop build leaves the extension beside the sources (git-ignored): remove it.
+rm -f py/python/aoscomm/_aoscomm*.so
+
+passed=$(grep -oE '[0-9]+ passed' "$TARGET/py-pytest.log" | tail -n 1 | awk '{print $1}')
+failed=$(grep -oE '[0-9]+ (failed|error)' "$TARGET/py-pytest.log" | awk '{s+=$1} END {print s+0}')
+passed=${passed:-0}
+[ "$bench_rc" -eq 0 ] || { echo "benchmark smoke run failed" >&2; failed=$((failed + 1)); }
+[ "$dev_rc" -eq 0 ] || { echo "maturin develop failed" >&2; failed=$((failed + 1)); }
+[ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "python tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
