@@ -866,3 +866,44 @@ fn dropped_event_streams_unsubscribe_and_last_connect_error_is_kept() {
     assert_eq!(err.kind(), "connect");
     assert_eq!(c.subscriber_count(), 1, "the 100 dropped streams are gone");
 }
+
+#[test]
+fn outcome_and_response_callbacks_fire_once_before_or_after_completion() {
+    let cloud = cloud();
+    cloud.answer_blob_requests(true);
+    let (c, ev) = started(builder(&cloud));
+    wait_connected(&ev);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = c.send(alerts()).expect("send");
+    let t1 = tx.clone();
+    h.on_outcome(move |o| t1.send(format!("early {}", o.is_acked())).expect("send"));
+    assert!(h.wait_timeout(WAIT).is_some_and(|o| o.is_acked()));
+    // Registered after the outcome: runs at once, on this thread.
+    let t2 = tx.clone();
+    h.on_outcome(move |o| t2.send(format!("late {}", o.is_acked())).expect("send"));
+    let r = c
+        .submit_request(
+            Data::new(Payload::RequestBlobUrls(RequestBlobUrls {
+                digests: vec!["sha256:00".into()],
+            })),
+            WAIT,
+        )
+        .expect("request");
+    r.on_response(move |resp| {
+        tx.send(format!(
+            "response {}",
+            resp.map(|e| e.message_type().to_string())
+                .unwrap_or_default()
+        ))
+        .expect("send")
+    });
+    let mut got: Vec<String> = (0..3)
+        .map(|_| rx.recv_timeout(WAIT).expect("callback"))
+        .collect();
+    got.sort();
+    assert_eq!(got, ["early true", "late true", "response blobUrls"]);
+    assert!(
+        rx.recv_timeout(Duration::from_millis(100)).is_err(),
+        "each fires once"
+    );
+}

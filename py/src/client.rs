@@ -11,6 +11,7 @@ use aoscomm::session::MessageId;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use crate::bridge::{self, LoopBridge};
 use crate::codec::{parse_data, Message};
 use crate::delivery::{Delivery, PendingDelivery};
 use crate::errors;
@@ -306,33 +307,28 @@ impl NativeClient {
         }
     }
 
-    /// Awaitable `send`: resolves to the `Delivery`. Cancelling the awaiting task withdraws the
-    /// message (not sent again; outcome `cancelled`).
-    #[pyo3(signature = (data, *, important = None))]
-    fn send_async<'py>(
+    /// The asyncio form of `submit`: queues `data`; `future` (of the loop `bridge` serves) is
+    /// settled with the `Delivery`. `AsyncClient.send` awaits it and withdraws the message
+    /// through the returned `PendingDelivery` when cancelled.
+    #[pyo3(signature = (bridge, future, data, *, important = None))]
+    fn submit_future(
         &self,
-        py: Python<'py>,
-        data: &Bound<'py, PyAny>,
+        bridge: &Bound<'_, LoopBridge>,
+        future: &Bound<'_, PyAny>,
+        data: &Bound<'_, PyAny>,
         important: Option<bool>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<PendingDelivery> {
         let c = self.get()?;
         let d = parse_data(data)?;
         let t = d.message_type();
         let h = c
             .send_with(d, Self::options(important))
             .map_err(errors::send_error)?;
-        let guard = CancelOnDrop {
-            client: Arc::downgrade(&c),
-            id: h.id(),
-            armed: true,
-        };
-        drop(c);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let mut guard = guard;
-            let o = h.outcome().await;
-            guard.armed = false;
-            Ok(Delivery::from_outcome(&o, t))
-        })
+        let (b, f) = (bridge.get().shared.clone(), future.clone().unbind());
+        h.on_outcome(move |o| {
+            b.complete(f, bridge::Outcome::Delivery(Delivery::from_outcome(o, t)))
+        });
+        Ok(PendingDelivery::new(h, t, &c))
     }
 
     /// Sends a request and waits for the correlated response (`timeout` seconds, default the
@@ -366,29 +362,25 @@ impl NativeClient {
         }
     }
 
-    /// Awaitable `request`; cancelling the awaiting task withdraws the request.
-    #[pyo3(signature = (data, *, timeout = None))]
-    fn request_async<'py>(
+    /// The asyncio form of `request`: `future` is settled with the response `Message` or the
+    /// error; the returned canceller withdraws the request.
+    #[pyo3(signature = (bridge, future, data, *, timeout = None))]
+    fn request_future(
         &self,
-        py: Python<'py>,
-        data: &Bound<'py, PyAny>,
+        bridge: &Bound<'_, LoopBridge>,
+        future: &Bound<'_, PyAny>,
+        data: &Bound<'_, PyAny>,
         timeout: Option<f64>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<RequestCanceller> {
         let limit = self.request_timeout(timeout)?;
         let c = self.get()?;
         let d = request_data(data)?;
         let r = c.submit_request(d, limit).map_err(errors::request_error)?;
-        let guard = CancelOnDrop {
+        let (b, f) = (bridge.get().shared.clone(), future.clone().unbind());
+        r.on_response(move |res| b.complete(f, bridge::Outcome::Response(res)));
+        Ok(RequestCanceller {
             client: Arc::downgrade(&c),
             id: r.id(),
-            armed: true,
-        };
-        drop(c);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let mut guard = guard;
-            let res = r.response().await;
-            guard.armed = false;
-            res.map(Message::new).map_err(errors::request_error)
         })
     }
 
@@ -423,6 +415,21 @@ impl NativeClient {
             .map(|u| (u.message_type.as_str(), u.txn))
             .collect();
         PyList::new(py, items)
+    }
+}
+
+/// Withdraws one request (`NativeClient.request_future`).
+#[pyclass(module = "aoscomm._aoscomm", frozen)]
+pub struct RequestCanceller {
+    client: Weak<Client>,
+    id: MessageId,
+}
+
+#[pymethods]
+impl RequestCanceller {
+    /// Withdraws the request; False when it already ended.
+    fn cancel(&self) -> bool {
+        self.client.upgrade().is_some_and(|c| c.cancel(self.id))
     }
 }
 

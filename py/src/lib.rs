@@ -2,6 +2,7 @@
 //! in the `aoscomm` core; this crate converts arguments and results, releases the interpreter
 //! while waiting, and maps errors onto `aoscomm.errors`.
 
+mod bridge;
 mod client;
 mod cloud;
 mod codec;
@@ -39,6 +40,8 @@ fn aoscomm_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<events::Event>()?;
     m.add_class::<events::EventStream>()?;
     m.add_class::<client::NativeClient>()?;
+    m.add_class::<client::RequestCanceller>()?;
+    m.add_class::<bridge::LoopBridge>()?;
     m.add_class::<cloud::NativeMockCloud>()?;
     m.add_function(wrap_pyfunction!(codec::decode, m)?)?;
     m.add_function(wrap_pyfunction!(codec::decode_data, m)?)?;

@@ -165,6 +165,13 @@ impl DeliveryHandle {
     pub async fn outcome(&self) -> DeliveryOutcome {
         self.slot.wait().await
     }
+
+    /// Calls `f` with the outcome once it is known: at once if it already is, else on the
+    /// client's thread that learns it. `f` must be quick and must not block (hand the outcome
+    /// to a channel); it is how bindings resolve foreign futures without a waiting task.
+    pub fn on_outcome(&self, f: impl FnOnce(&DeliveryOutcome) + Send + 'static) {
+        self.slot.on_set(f);
+    }
 }
 
 type ResponseSlot = Slot<Result<Envelope, FailReason>>;
@@ -201,6 +208,13 @@ impl RequestHandle {
     /// (`Failed(RequestTimedOut)`), so this always completes.
     pub async fn response(&self) -> Result<Envelope, RequestError> {
         self.slot.wait().await.map_err(RequestError::Failed)
+    }
+
+    /// Calls `f` with the response (or the reason there is none) once known; see
+    /// [`DeliveryHandle::on_outcome`] for the rules.
+    pub fn on_response(&self, f: impl FnOnce(Result<Envelope, RequestError>) + Send + 'static) {
+        self.slot
+            .on_set(move |r| f(r.clone().map_err(RequestError::Failed)));
     }
 
     /// The timeout the request was submitted with.

@@ -5,11 +5,27 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-#[derive(Debug)]
+type Callback<T> = Box<dyn FnOnce(&T) + Send>;
+
+struct State<T> {
+    value: Option<T>,
+    callbacks: Vec<Callback<T>>,
+}
+
 struct Inner<T> {
-    value: Mutex<Option<T>>,
+    state: Mutex<State<T>>,
     cond: Condvar,
     notify: Notify,
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Inner<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        f.debug_struct("Slot")
+            .field("value", &s.value)
+            .field("callbacks", &s.callbacks.len())
+            .finish()
+    }
 }
 
 /// Set once by the client's driver; read by any number of waiters.
@@ -25,31 +41,57 @@ impl<T> Clone for Slot<T> {
 impl<T: Clone> Slot<T> {
     pub fn new() -> Self {
         Slot(Arc::new(Inner {
-            value: Mutex::new(None),
+            state: Mutex::new(State {
+                value: None,
+                callbacks: Vec::new(),
+            }),
             cond: Condvar::new(),
             notify: Notify::new(),
         }))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<T>> {
-        self.0.value.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, State<T>> {
+        self.0.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Sets the value (the first set wins) and wakes every waiter.
+    /// Sets the value (the first set wins), wakes every waiter and runs the callbacks (on the
+    /// calling thread, after the lock is released).
     pub fn set(&self, v: T) {
-        {
+        let callbacks = {
             let mut g = self.lock();
-            if g.is_some() {
+            if g.value.is_some() {
                 return;
             }
-            *g = Some(v);
-        }
+            g.value = Some(v.clone());
+            std::mem::take(&mut g.callbacks)
+        };
         self.0.cond.notify_all();
         self.0.notify.notify_waiters();
+        for cb in callbacks {
+            cb(&v);
+        }
+    }
+
+    /// Runs `f` with the value once it is set: at once (on this thread) if it already is, else
+    /// on the thread that sets it. `f` must be quick and must not block.
+    pub fn on_set(&self, f: impl FnOnce(&T) + Send + 'static) {
+        let ready = {
+            let mut g = self.lock();
+            match &g.value {
+                Some(v) => Some(v.clone()),
+                None => {
+                    g.callbacks.push(Box::new(f));
+                    return;
+                }
+            }
+        };
+        if let Some(v) = ready {
+            f(&v);
+        }
     }
 
     pub fn get(&self) -> Option<T> {
-        self.lock().clone()
+        self.lock().value.clone()
     }
 
     /// Blocks the calling thread until the value is set or `timeout` passes.
@@ -57,7 +99,7 @@ impl<T: Clone> Slot<T> {
         let deadline = Instant::now().checked_add(timeout);
         let mut g = self.lock();
         loop {
-            if let Some(v) = g.as_ref() {
+            if let Some(v) = g.value.as_ref() {
                 return Some(v.clone());
             }
             let left = match deadline {

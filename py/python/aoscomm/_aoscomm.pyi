@@ -1,5 +1,6 @@
 """The native extension (pyo3). Use the names re-exported by ``aoscomm``."""
 
+import asyncio
 import os
 from typing import Any, Awaitable, Callable, Dict, Iterator, AsyncIterator, List, Mapping, Optional, Tuple, Union, final
 
@@ -19,6 +20,8 @@ __all__ = [
     "EventStream",
     "NativeClient",
     "NativeMockCloud",
+    "RequestCanceller",
+    "LoopBridge",
     "decode",
     "decode_data",
     "encode",
@@ -158,11 +161,37 @@ class NativeClient:
     def wait_connected_async(self, timeout: float) -> Awaitable[None]: ...
     def submit(self, data: _Data, *, important: Optional[bool] = None) -> PendingDelivery: ...
     def send(self, data: _Data, *, important: Optional[bool] = None, timeout: Optional[float] = None) -> Delivery: ...
-    def send_async(self, data: _Data, *, important: Optional[bool] = None) -> Awaitable[Delivery]: ...
+    def submit_future(
+        self,
+        bridge: "LoopBridge",
+        future: "asyncio.Future[Delivery]",
+        data: _Data,
+        *,
+        important: Optional[bool] = None,
+    ) -> PendingDelivery: ...
     def request(self, data: _Data, *, timeout: Optional[float] = None) -> Message: ...
-    def request_async(self, data: _Data, *, timeout: Optional[float] = None) -> Awaitable[Message]: ...
+    def request_future(
+        self,
+        bridge: "LoopBridge",
+        future: "asyncio.Future[Message]",
+        data: _Data,
+        *,
+        timeout: Optional[float] = None,
+    ) -> "RequestCanceller": ...
     def events(self) -> EventStream: ...
     def close(self, drain: float = 0.0) -> List[Tuple[str, str]]: ...
+
+@final
+class RequestCanceller:
+    def cancel(self) -> bool: ...
+
+@final
+class LoopBridge:
+    """Settles asyncio futures from the client's threads (one per event loop)."""
+    def __new__(cls) -> "LoopBridge": ...
+    def fileno(self) -> int: ...
+    def drain(self) -> None: ...
+    def pending(self) -> int: ...
 
 @final
 class NativeMockCloud:

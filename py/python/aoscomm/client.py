@@ -180,14 +180,28 @@ class AsyncClient(_ClientBase):
         await self._native.wait_connected_async(timeout)
 
     async def send(self, data: DataLike, *, important: Optional[bool] = None) -> Delivery:
-        """Validates and queues ``data`` (raising :class:`aoscomm.DecodeError` at once when it
-        is invalid) and resolves to its :class:`Delivery`."""
-        return await self._native.send_async(data, important=important)
+        """Validates and queues ``data`` (raising :class:`aoscomm.DecodeError` when it is
+        invalid; nothing is queued then) and resolves to its :class:`Delivery`."""
+        loop = asyncio.get_running_loop()
+        future: "asyncio.Future[Delivery]" = loop.create_future()
+        pending = self._native.submit_future(_bridge(loop), future, data, important=important)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            pending.cancel()
+            raise
 
     async def request(self, data: DataLike, *, timeout: Optional[float] = None) -> Message:
         """Sends a request and resolves to the correlated response; raises
         :class:`aoscomm.TimeoutError` after ``timeout`` (default ``response_timeout``)."""
-        return await self._native.request_async(data, timeout=timeout)
+        loop = asyncio.get_running_loop()
+        future: "asyncio.Future[Message]" = loop.create_future()
+        canceller = self._native.request_future(_bridge(loop), future, data, timeout=timeout)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            canceller.cancel()
+            raise
 
     async def close(self, drain: float = 0.0) -> List[Tuple[str, str]]:
         """Stops the client (see :meth:`Client.close`), without blocking the loop."""
@@ -199,6 +213,22 @@ class AsyncClient(_ClientBase):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+
+_bridges: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _aoscomm.LoopBridge]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _bridge(loop: asyncio.AbstractEventLoop) -> "_aoscomm.LoopBridge":
+    """The loop's bridge: outcomes computed on the client's threads are queued natively and the
+    loop, woken through a socket it watches, settles all queued futures in one call."""
+    b = _bridges.get(loop)
+    if b is None:
+        b = _aoscomm.LoopBridge()
+        loop.add_reader(b.fileno(), b.drain)
+        _bridges[loop] = b
+    return b
 
 
 def _close_all() -> None:
