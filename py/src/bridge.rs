@@ -23,7 +23,7 @@ use crate::errors;
 /// What a future resolves to.
 pub enum Outcome {
     Delivery(Delivery),
-    Response(Result<Envelope, RequestError>),
+    Response(Box<Result<Envelope, RequestError>>),
 }
 
 struct Completion {
@@ -103,10 +103,11 @@ impl LoopBridge {
             }
             let res = match c.outcome {
                 Outcome::Delivery(d) => fut.call_method1("set_result", (d,)),
-                Outcome::Response(Ok(env)) => fut.call_method1("set_result", (Message::new(env),)),
-                Outcome::Response(Err(e)) => {
-                    fut.call_method1("set_exception", (errors::request_error(e).into_value(py),))
-                }
+                Outcome::Response(r) => match *r {
+                    Ok(env) => fut.call_method1("set_result", (Message::new(env),)),
+                    Err(e) => fut
+                        .call_method1("set_exception", (errors::request_error(e).into_value(py),)),
+                },
             };
             if let Err(e) = res {
                 e.write_unraisable(py, Some(fut));

@@ -377,7 +377,7 @@ impl NativeClient {
         let d = request_data(data)?;
         let r = c.submit_request(d, limit).map_err(errors::request_error)?;
         let (b, f) = (bridge.get().shared.clone(), future.clone().unbind());
-        r.on_response(move |res| b.complete(f, bridge::Outcome::Response(res)));
+        r.on_response(move |res| b.complete(f, bridge::Outcome::Response(Box::new(res))));
         Ok(RequestCanceller {
             client: Arc::downgrade(&c),
             id: r.id(),
