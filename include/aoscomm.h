@@ -213,7 +213,8 @@ typedef struct aoscomm_delivery {
    */
   uint32_t status;
   /**
-   * 0 none, 1 no_ack, 2 nack_limit, 3 request_timed_out, 4 closed, 5 queue_overflow.
+   * 0 none, 1 no_ack, 2 nack_limit, 3 request_timed_out, 4 closed, 5 queue_overflow,
+   * 6 cancelled.
    */
   uint32_t reason;
   /**
