@@ -2,7 +2,8 @@
 # The Python module's tests, as a user gets it: `pip install ./py` into a fresh venv (maturin
 # builds the abi3 wheel, release profile, in the shared target dir), then the pytest suite
 # (codec, blocking and asyncio clients against the mock cloud, typing: mypy --strict and
-# stubtest), the benchmark in its quick smoke mode, and `maturin develop` into a second venv.
+# stubtest), the same wheel on the other CPythons >= 3.9 present (abi3 smoke test), the
+# benchmark in its quick smoke mode, and `maturin develop` into a second venv.
 # Prints "python tests: N passed, M failed" last.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,6 +19,24 @@ rm -rf "$VENV"
 "$VENV/bin/pip" install -q --disable-pip-version-check ./py
 "$VENV/bin/pip" install -q --disable-pip-version-check -r bindings-tests/python/requirements.txt
 "$VENV/bin/python" -c 'import aoscomm, sys; print("aoscomm", aoscomm.__version__, "from", aoscomm.__file__)'
+
+echo "--- the same abi3 wheel on every other CPython >= 3.9 found"
+abi_rc=0
+abi_ok=0
+"$VENV/bin/pip" wheel -q --disable-pip-version-check --no-deps -w "$TARGET/py-wheel" ./py
+WHEEL=$(ls -t "$TARGET"/py-wheel/aoscomm-*-cp39-abi3-*.whl | head -n 1)
+for v in 3.9 3.10 3.12 3.13; do
+    exe=$(command -v "python$v" || ls "$HOME"/.pyenv/versions/"$v".*/bin/python"$v" 2>/dev/null | head -n 1 || true)
+    [ -n "$exe" ] && [ -x "$exe" ] || { echo "python$v: not on this machine"; continue; }
+    venv=$TARGET/py-venv-$v
+    rm -rf "$venv"
+    if "$exe" -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check "$WHEEL" \
+        && "$venv/bin/python" bindings-tests/python/abi3_smoke.py; then
+        abi_ok=$((abi_ok + 1))
+    else
+        abi_rc=1
+    fi
+done
 
 echo "--- pytest"
 rc=0
@@ -44,6 +63,8 @@ failed=$(grep -oE '[0-9]+ (failed|error)' "$TARGET/py-pytest.log" | awk '{s+=$1}
 passed=${passed:-0}
 [ "$bench_rc" -eq 0 ] || { echo "benchmark smoke run failed" >&2; failed=$((failed + 1)); }
 [ "$dev_rc" -eq 0 ] || { echo "maturin develop failed" >&2; failed=$((failed + 1)); }
+[ "$abi_rc" -eq 0 ] || { echo "abi3 smoke test failed" >&2; failed=$((failed + 1)); }
+passed=$((passed + abi_ok))
 [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "python tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -232,10 +232,19 @@ def test_important_messages_may_be_queued_before_start(cloud):
 
 
 def test_ctrl_c_interrupts_a_blocking_wait(cloud, client):
-    ev = client.events()
-    threading.Timer(0.2, lambda: __import__("_thread").interrupt_main()).start()
-    with pytest.raises(KeyboardInterrupt):
-        ev.get(timeout=None)  # nothing comes: only Ctrl-C ends it
+    import _thread
+    import signal
+
+    # A process started in the background may inherit SIGINT ignored (then Python installs no
+    # handler and Ctrl-C does nothing): make it the interactive default for this test.
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        ev = client.events()
+        threading.Timer(0.2, _thread.interrupt_main).start()
+        with pytest.raises(KeyboardInterrupt):
+            ev.get(timeout=None)  # nothing comes: only Ctrl-C ends it
+    finally:
+        signal.signal(signal.SIGINT, old)
     assert client.send(ALERTS, timeout=WAIT).ok
 
 

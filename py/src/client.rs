@@ -218,8 +218,13 @@ impl NativeClient {
             }
             match events.recv_timeout(d) {
                 Some(ClientEvent::Connected { .. }) => Some(true),
-                _ if events.try_recv().is_err() => Some(false),
-                _ => None,
+                Some(_) => None,
+                // Timed out (look again next slice) or the client closed.
+                None => match events.try_recv() {
+                    Ok(Some(ClientEvent::Connected { .. })) => Some(true),
+                    Ok(_) => None,
+                    Err(_) => Some(false),
+                },
             }
         })?;
         match connected {

@@ -141,7 +141,12 @@ impl EventStream {
         // Some(Some(ev)) = an event, Some(None) = the stream ended, None = time ran out.
         let got = wait::blocking(py, deadline, |d| match s.recv_timeout(d) {
             Some(ev) => Some(Some(ev)),
-            None => s.try_recv().err().map(|_| None),
+            // Timed out or ended: tell the two apart without losing a just-arrived event.
+            None => match s.try_recv() {
+                Ok(Some(ev)) => Some(Some(ev)),
+                Ok(None) => None,
+                Err(_) => Some(None),
+            },
         })?;
         match got {
             Some(Some(ev)) => Event::from_core(py, ev).map(Some),
