@@ -26,8 +26,10 @@ abi_ok=0
 "$VENV/bin/pip" wheel -q --disable-pip-version-check --no-deps -w "$TARGET/py-wheel" ./py
 WHEEL=$(ls -t "$TARGET"/py-wheel/aoscomm-*-cp39-abi3-*.whl | head -n 1)
 for v in 3.9 3.10 3.12 3.13; do
-    exe=$(command -v "python$v" || ls "$HOME"/.pyenv/versions/"$v".*/bin/python"$v" 2>/dev/null | head -n 1 || true)
-    [ -n "$exe" ] && [ -x "$exe" ] || { echo "python$v: not on this machine"; continue; }
+    # pyenv's installs first (its shims fail for versions that are not selected), then the system's.
+    exe=$(ls "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$v".*/bin/python"$v" 2>/dev/null | sort -V | tail -n 1 || true)
+    [ -n "$exe" ] || exe=$(ls /usr/bin/python"$v" /usr/local/bin/python"$v" 2>/dev/null | head -n 1 || true)
+    [ -n "$exe" ] && "$exe" -c 'import venv' 2>/dev/null || { echo "python$v: not on this machine"; continue; }
     venv=$TARGET/py-venv-$v
     rm -rf "$venv"
     if "$exe" -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check "$WHEEL" \
@@ -58,8 +60,8 @@ rm -rf "$DEV_VENV"
 # The develop build leaves the extension beside the sources (git-ignored): remove it.
 rm -f py/python/aoscomm/_aoscomm*.so
 
-passed=$(grep -oE '[0-9]+ passed' "$TARGET/py-pytest.log" | tail -n 1 | awk '{print $1}')
-failed=$(grep -oE '[0-9]+ (failed|error)' "$TARGET/py-pytest.log" | awk '{s+=$1} END {print s+0}')
+passed=$( (grep -oE '[0-9]+ passed' "$TARGET/py-pytest.log" || true) | tail -n 1 | awk '{print $1}')
+failed=$( (grep -oE '[0-9]+ (failed|errors?)' "$TARGET/py-pytest.log" || true) | awk '{s+=$1} END {print s+0}')
 passed=${passed:-0}
 [ "$bench_rc" -eq 0 ] || { echo "benchmark smoke run failed" >&2; failed=$((failed + 1)); }
 [ "$dev_rc" -eq 0 ] || { echo "maturin develop failed" >&2; failed=$((failed + 1)); }
