@@ -2,8 +2,8 @@
 # Runs every test of the project: formatting, lints, the Rust test suites (unit, conformance
 # against ../shared/protocol/vectors when present, our own test data, proptest, session,
 # transport, client, no-loss, CLI), the C tests (normal, ASAN+UBSan, valgrind), the C++ tests, the
-# Python module's tests (built with pip from py/ into a fresh venv), and a fuzzing smoke run of
-# the decoder. Exits non-zero on the first failure.
+# Python module's tests (built with pip from py/ into a fresh venv), the uniffi bindings' tests
+# (Kotlin on the JVM with Maven, the generated Python), and a fuzzing smoke run of the decoder. Exits non-zero on the first failure.
 #
 # Needs a Rust toolchain; scripts/install-deps.sh (run first) adds what else is missing.
 # AOSCOMM_FUZZ_SECONDS sets the fuzz run's length (default 60).
@@ -49,6 +49,13 @@ py_passed=$(echo "$py_line" | awk '{print $3}')
 py_failed=$(echo "$py_line" | awk '{print $5}')
 [ -n "$py_line" ] && [ "$py_failed" = 0 ] || { echo "Python tests failed" >&2; exit 1; }
 
+step "uniffi tests (Kotlin on the JVM, uniffi-generated Python; Swift generated only)"
+bash bindings-tests/uniffi.sh 2>&1 | tee target/uniffi-tests.log
+u_line=$(grep -E '^uniffi tests: [0-9]+ passed, [0-9]+ failed$' target/uniffi-tests.log | tail -n 1)
+u_passed=$(echo "$u_line" | awk '{print $3}')
+u_failed=$(echo "$u_line" | awk '{print $5}')
+[ -n "$u_line" ] && [ "$u_failed" = 0 ] || { echo "uniffi tests failed" >&2; exit 1; }
+
 step "fuzz smoke run: decoder, ${AOSCOMM_FUZZ_SECONDS:-60} s"
 mkdir -p fuzz/corpus/decode target
 rc=0
@@ -64,5 +71,5 @@ if [ "$rc" -ne 0 ]; then
 fi
 
 step "all tests passed"
-echo "rust ${passed}, C ${c_passed}, C++ ${cpp_total}, Python ${py_passed}"
-echo "tests: $((passed + c_passed + cpp_total + py_passed)) passed, $((failed + c_failed + cpp_failed + py_failed)) failed"
+echo "rust ${passed}, C ${c_passed}, C++ ${cpp_total}, Python ${py_passed}, uniffi ${u_passed}"
+echo "tests: $((passed + c_passed + cpp_total + py_passed + u_passed)) passed, $((failed + c_failed + cpp_failed + py_failed + u_failed)) failed"
