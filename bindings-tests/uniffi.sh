@@ -13,7 +13,8 @@ GEN=$TARGET/uniffi
 PY=${UNIFFI_PYTHON:-$TARGET/py-venv/bin/python}
 
 echo "--- build libaoscomm_uniffi + generate bindings"
-cargo build --locked -p aoscomm-uniffi --lib --bin uniffi-bindgen
+# The whole workspace, so features unify as in `cargo test --workspace` and nothing is rebuilt.
+cargo build --locked --workspace
 LIB=$TARGET/debug/libaoscomm_uniffi.so
 rm -rf "$GEN"
 for lang in kotlin python swift; do

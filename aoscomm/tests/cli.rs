@@ -11,12 +11,11 @@ fn aoscomm(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn aoscomm");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
+    let written = child.stdin.take().expect("stdin").write_all(stdin);
+    // A usage error exits before reading stdin: a broken pipe is then expected.
+    if let Err(e) = written {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+    }
     child.wait_with_output().expect("wait")
 }
 

@@ -5,14 +5,14 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use aoscomm::client::{Client, ClientEvent as CoreEvent, SendOptions};
+use aoscomm::client::{Client, ClientEvent as CoreEvent, SendOptions, WithdrawOnDrop};
 use aoscomm::protocol::Data;
-use aoscomm::session::{DeliveryOutcome, DropReason, MessageId};
+use aoscomm::session::DeliveryOutcome;
 use aoscomm::transport::TransportError;
 
 use crate::codec::Message;
 use crate::config::ClientConfig;
-use crate::error::{reason_name, AoscommError};
+use crate::error::AoscommError;
 use crate::listener::{EventListener, Subscription, SubscriptionInner};
 
 /// How a sent message ended.
@@ -37,26 +37,14 @@ pub struct Delivery {
 
 impl Delivery {
     pub fn from_outcome(o: &DeliveryOutcome, message_type: &str) -> Self {
-        let (status, reason) = match o {
-            DeliveryOutcome::Acked { .. } => (DeliveryStatus::Acked, None),
-            DeliveryOutcome::Failed { reason, .. } => (
-                DeliveryStatus::Failed,
-                Some(reason_name(reason).to_string()),
-            ),
-            DeliveryOutcome::Dropped { reason, .. } => (
-                DeliveryStatus::Dropped,
-                Some(
-                    match reason {
-                        DropReason::QueueOverflow => "queue_overflow",
-                    }
-                    .to_string(),
-                ),
-            ),
-        };
         Delivery {
             txn: o.txn().to_string(),
-            status,
-            reason,
+            status: match o {
+                DeliveryOutcome::Acked { .. } => DeliveryStatus::Acked,
+                DeliveryOutcome::Failed { .. } => DeliveryStatus::Failed,
+                DeliveryOutcome::Dropped { .. } => DeliveryStatus::Dropped,
+            },
+            reason: o.reason().map(str::to_string),
             transmissions: o.transmissions(),
             message_type: message_type.to_string(),
         }
@@ -117,24 +105,6 @@ impl ClientEvent {
                 delivery: Delivery::from_outcome(&outcome, message_type.as_str()),
             },
             CoreEvent::Rejected { reason } => ClientEvent::Rejected { reason },
-        }
-    }
-}
-
-/// Withdraws a message when the awaiting future is dropped before it completed (the foreign
-/// task was cancelled).
-struct CancelOnDrop {
-    client: Weak<Client>,
-    id: MessageId,
-    armed: bool,
-}
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        if self.armed {
-            if let Some(c) = self.client.upgrade() {
-                c.cancel(self.id);
-            }
         }
     }
 }
@@ -254,13 +224,9 @@ impl UnitClient {
         let data = Data::decode(data_json.as_bytes())?;
         let message_type = data.message_type().as_str();
         let h = c.send_with(data, SendOptions::default())?;
-        let mut guard = CancelOnDrop {
-            client: Arc::downgrade(&c),
-            id: h.id(),
-            armed: true,
-        };
+        let mut guard = WithdrawOnDrop::new(&c, h.id());
         let outcome = on_runtime(&c, async move { h.outcome().await }).await?;
-        guard.armed = false;
+        guard.disarm();
         Ok(Delivery::from_outcome(&outcome, message_type))
     }
 
@@ -278,13 +244,9 @@ impl UnitClient {
             .map(Duration::from_millis)
             .unwrap_or(self.response_timeout);
         let r = c.submit_request(data, limit)?;
-        let mut guard = CancelOnDrop {
-            client: Arc::downgrade(&c),
-            id: r.id(),
-            armed: true,
-        };
+        let mut guard = WithdrawOnDrop::new(&c, r.id());
         let resp = on_runtime(&c, async move { r.response().await }).await?;
-        guard.armed = false;
+        guard.disarm();
         Ok(Message::from_envelope(&resp?))
     }
 

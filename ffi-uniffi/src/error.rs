@@ -81,16 +81,6 @@ impl From<SendError> for AoscommError {
     }
 }
 
-pub fn reason_name(r: &FailReason) -> &'static str {
-    match r {
-        FailReason::NoAck => "no_ack",
-        FailReason::NackLimit => "nack_limit",
-        FailReason::RequestTimedOut => "request_timed_out",
-        FailReason::Closed => "closed",
-        FailReason::Cancelled => "cancelled",
-    }
-}
-
 impl From<RequestError> for AoscommError {
     fn from(e: RequestError) -> Self {
         match e {
@@ -103,7 +93,7 @@ impl From<RequestError> for AoscommError {
             }
             RequestError::Failed(FailReason::Closed) => AoscommError::Closed,
             RequestError::Failed(r) => AoscommError::RequestFailed {
-                reason: reason_name(&r).to_string(),
+                reason: r.as_str().to_string(),
             },
         }
     }

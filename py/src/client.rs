@@ -5,8 +5,11 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use aoscomm::client::{Client, ClientEvent, RequestError, SendOptions};
+use aoscomm::client::{
+    Client, ClientEvent, DeliveryHandle, RequestError, SendOptions, WithdrawOnDrop,
+};
 use aoscomm::protocol::Data;
+use aoscomm::protocol::MessageType;
 use aoscomm::session::MessageId;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -18,24 +21,6 @@ use crate::errors;
 use crate::events::EventStream;
 use crate::settings::Settings;
 use crate::wait;
-
-/// Withdraws a message when the awaiting future is dropped before it completed (asyncio
-/// cancellation).
-struct CancelOnDrop {
-    client: Weak<Client>,
-    id: MessageId,
-    armed: bool,
-}
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        if self.armed {
-            if let Some(c) = self.client.upgrade() {
-                c.cancel(self.id);
-            }
-        }
-    }
-}
 
 /// The core client.
 #[pyclass(module = "aoscomm._aoscomm", frozen, weakref)]
@@ -56,16 +41,27 @@ impl Drop for NativeClient {
 }
 
 impl NativeClient {
+    /// Validates `data` and queues it.
+    fn queue(
+        &self,
+        data: &Bound<'_, PyAny>,
+        important: Option<bool>,
+    ) -> PyResult<(Arc<Client>, DeliveryHandle, MessageType)> {
+        let c = self.get()?;
+        let d = parse_data(data)?;
+        let t = d.message_type();
+        let h = c
+            .send_with(d, SendOptions { important })
+            .map_err(errors::send_error)?;
+        Ok((c, h, t))
+    }
+
     fn get(&self) -> PyResult<Arc<Client>> {
         self.client
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
             .ok_or_else(errors::closed)
-    }
-
-    fn options(important: Option<bool>) -> SendOptions {
-        SendOptions { important }
     }
 
     fn request_timeout(&self, timeout: Option<f64>) -> PyResult<Duration> {
@@ -267,12 +263,7 @@ impl NativeClient {
         data: &Bound<'_, PyAny>,
         important: Option<bool>,
     ) -> PyResult<PendingDelivery> {
-        let c = self.get()?;
-        let d = parse_data(data)?;
-        let t = d.message_type();
-        let h = c
-            .send_with(d, Self::options(important))
-            .map_err(errors::send_error)?;
+        let (c, h, t) = self.queue(data, important)?;
         Ok(PendingDelivery::new(h, t, &c))
     }
 
@@ -287,21 +278,11 @@ impl NativeClient {
         timeout: Option<f64>,
     ) -> PyResult<Delivery> {
         let deadline = wait::deadline(timeout, "timeout")?;
-        let c = self.get()?;
-        let d = parse_data(data)?;
-        let t = d.message_type();
-        let h = c
-            .send_with(d, Self::options(important))
-            .map_err(errors::send_error)?;
-        let mut guard = CancelOnDrop {
-            client: Arc::downgrade(&c),
-            id: h.id(),
-            armed: false,
-        };
+        let (c, h, t) = self.queue(data, important)?;
         // Ctrl-C while waiting withdraws the message.
-        guard.armed = true;
+        let mut guard = WithdrawOnDrop::new(&c, h.id());
         let got = wait::blocking(py, deadline, |d| h.wait_timeout(d))?;
-        guard.armed = false;
+        guard.disarm();
         match got {
             Some(o) => Ok(Delivery::from_outcome(&o, t)),
             None => Err(errors::timeout(format!(
@@ -323,12 +304,7 @@ impl NativeClient {
         data: &Bound<'_, PyAny>,
         important: Option<bool>,
     ) -> PyResult<PendingDelivery> {
-        let c = self.get()?;
-        let d = parse_data(data)?;
-        let t = d.message_type();
-        let h = c
-            .send_with(d, Self::options(important))
-            .map_err(errors::send_error)?;
+        let (c, h, t) = self.queue(data, important)?;
         let (b, f) = (bridge.get().shared.clone(), future.clone().unbind());
         h.on_outcome(move |o| {
             b.complete(f, bridge::Outcome::Delivery(Delivery::from_outcome(o, t)))
@@ -349,17 +325,13 @@ impl NativeClient {
         let c = self.get()?;
         let d = request_data(data)?;
         let r = c.submit_request(d, limit).map_err(errors::request_error)?;
-        let mut guard = CancelOnDrop {
-            client: Arc::downgrade(&c),
-            id: r.id(),
-            armed: true,
-        };
+        let mut guard = WithdrawOnDrop::new(&c, r.id());
         let deadline = Instant::now().checked_add(limit + Duration::from_secs(5));
         let got = wait::blocking(py, deadline, |d| match r.wait_timeout(d) {
             Err(RequestError::WaitTimedOut) => None,
             other => Some(other),
         })?;
-        guard.armed = false;
+        guard.disarm();
         match got {
             Some(Ok(env)) => Ok(Message::new(env)),
             Some(Err(e)) => Err(errors::request_error(e)),

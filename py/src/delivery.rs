@@ -4,21 +4,11 @@ use std::sync::{Arc, Weak};
 
 use aoscomm::client::{Client, DeliveryHandle};
 use aoscomm::protocol::MessageType;
-use aoscomm::session::{DeliveryOutcome, DropReason, FailReason};
+use aoscomm::session::DeliveryOutcome;
 use pyo3::prelude::*;
 
 use crate::errors;
 use crate::wait;
-
-pub fn reason_name(r: &FailReason) -> &'static str {
-    match r {
-        FailReason::NoAck => "no_ack",
-        FailReason::NackLimit => "nack_limit",
-        FailReason::RequestTimedOut => "request_timed_out",
-        FailReason::Closed => "closed",
-        FailReason::Cancelled => "cancelled",
-    }
-}
 
 /// The final outcome of one sent message.
 #[pyclass(module = "aoscomm", frozen, eq, get_all, weakref)]
@@ -39,20 +29,10 @@ pub struct Delivery {
 
 impl Delivery {
     pub fn from_outcome(o: &DeliveryOutcome, t: MessageType) -> Self {
-        let (status, reason) = match o {
-            DeliveryOutcome::Acked { .. } => ("acked", None),
-            DeliveryOutcome::Failed { reason, .. } => ("failed", Some(reason_name(reason))),
-            DeliveryOutcome::Dropped { reason, .. } => (
-                "dropped",
-                Some(match reason {
-                    DropReason::QueueOverflow => "queue_overflow",
-                }),
-            ),
-        };
         Delivery {
             txn: o.txn().to_string(),
-            status,
-            reason,
+            status: o.status(),
+            reason: o.reason(),
             transmissions: o.transmissions(),
             message_type: t.as_str(),
         }

@@ -107,10 +107,7 @@ pub fn request_error(e: RequestError) -> PyErr {
         RequestError::Failed(FailReason::Closed) => closed(),
         RequestError::Failed(r) => err_attached(
             "RequestFailed",
-            (
-                format!("request: {r}"),
-                crate::delivery::reason_name(&r).to_string(),
-            ),
+            (format!("request: {r}"), r.as_str().to_string()),
         ),
     }
 }

@@ -91,6 +91,41 @@ pub enum RequestError {
     WaitTimedOut,
 }
 
+/// Withdraws a message (or request) when dropped while armed: bindings hold one while a foreign
+/// caller waits, so that cancelling the caller (a dropped future, Ctrl-C) withdraws what it sent.
+#[derive(Debug)]
+pub struct WithdrawOnDrop {
+    client: std::sync::Weak<Client>,
+    id: MessageId,
+    armed: bool,
+}
+
+impl WithdrawOnDrop {
+    /// Armed: dropping it calls [`Client::cancel`] for `id`.
+    pub fn new(client: &Arc<Client>, id: MessageId) -> Self {
+        WithdrawOnDrop {
+            client: Arc::downgrade(client),
+            id,
+            armed: true,
+        }
+    }
+
+    /// The wait ended normally: dropping it does nothing now.
+    pub fn disarm(&mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for WithdrawOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            if let Some(c) = self.client.upgrade() {
+                c.cancel(self.id);
+            }
+        }
+    }
+}
+
 /// Where a connection attempt failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnectStage {

@@ -30,6 +30,20 @@ pub enum FailReason {
     Cancelled,
 }
 
+impl FailReason {
+    /// A stable `snake_case` name (`no_ack`, `nack_limit`, `request_timed_out`, `closed`,
+    /// `cancelled`), for bindings and logs.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FailReason::NoAck => "no_ack",
+            FailReason::NackLimit => "nack_limit",
+            FailReason::RequestTimedOut => "request_timed_out",
+            FailReason::Closed => "closed",
+            FailReason::Cancelled => "cancelled",
+        }
+    }
+}
+
 impl fmt::Display for FailReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -47,6 +61,15 @@ impl fmt::Display for FailReason {
 pub enum DropReason {
     /// Evicted to make room (`OverflowPolicy::DropOldestNonImportant`).
     QueueOverflow,
+}
+
+impl DropReason {
+    /// A stable `snake_case` name (`queue_overflow`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DropReason::QueueOverflow => "queue_overflow",
+        }
+    }
 }
 
 /// The end of every message's life in the session: exactly one per message.
@@ -78,6 +101,24 @@ impl DeliveryOutcome {
             DeliveryOutcome::Acked { txn, .. }
             | DeliveryOutcome::Failed { txn, .. }
             | DeliveryOutcome::Dropped { txn, .. } => txn,
+        }
+    }
+
+    /// `acked`, `failed` or `dropped`.
+    pub fn status(&self) -> &'static str {
+        match self {
+            DeliveryOutcome::Acked { .. } => "acked",
+            DeliveryOutcome::Failed { .. } => "failed",
+            DeliveryOutcome::Dropped { .. } => "dropped",
+        }
+    }
+
+    /// Why it was not acked (`FailReason::as_str` / `DropReason::as_str`); `None` when acked.
+    pub fn reason(&self) -> Option<&'static str> {
+        match self {
+            DeliveryOutcome::Acked { .. } => None,
+            DeliveryOutcome::Failed { reason, .. } => Some(reason.as_str()),
+            DeliveryOutcome::Dropped { reason, .. } => Some(reason.as_str()),
         }
     }
 
