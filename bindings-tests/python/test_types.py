@@ -224,8 +224,7 @@ def test_directions() -> None:
 
 
 def test_directions_match_rust_model() -> None:
-    if not MESSAGE_RS.exists():
-        pytest.skip(f"{MESSAGE_RS} not present")
+    assert MESSAGE_RS.exists(), f"{MESSAGE_RS} is part of the repository"
     rows = re.findall(
         r'^\s*\w+\([\w:]+\)\s*=\s*"(\w+)",\s*(UnitToCloud|CloudToUnit|Both),',
         MESSAGE_RS.read_text(encoding="utf-8"),
