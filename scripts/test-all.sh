@@ -12,6 +12,17 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s\n' "$*"; }
 
+# Runs a suite script that ends with "<name> tests: N passed, M failed"; fails unless M is 0,
+# and prints N.
+suite() {
+    local name=$1 script=$2 log=target/$3 line
+    bash "$script" 2>&1 | tee "$log" >&2
+    line=$(grep -E "^$name tests: [0-9]+ passed, [0-9]+ failed\$" "$log" | tail -n 1)
+    [ -n "$line" ] && [ "$(echo "$line" | awk '{print $5}')" = 0 ] \
+        || { echo "$name tests failed" >&2; exit 1; }
+    echo "$line" | awk '{print $3}'
+}
+
 step "dependencies"
 bash scripts/install-deps.sh
 
@@ -29,11 +40,7 @@ passed=$(grep -oE 'test result: [a-zA-Z]+\. [0-9]+ passed' target/cargo-test.log
 failed=$(grep -oE '; [0-9]+ failed' target/cargo-test.log | awk '{s+=$2} END {print s+0}')
 
 step "C tests (libaoscomm: normal, ASAN+UBSan, valgrind)"
-bash bindings-tests/c/run.sh 2>&1 | tee target/c-tests.log
-c_line=$(grep -E '^c tests: [0-9]+ passed, [0-9]+ failed$' target/c-tests.log | tail -n 1)
-c_passed=$(echo "$c_line" | awk '{print $3}')
-c_failed=$(echo "$c_line" | awk '{print $5}')
-[ -n "$c_line" ] && [ "$c_failed" = 0 ] || { echo "C tests failed" >&2; exit 1; }
+c_passed=$(suite c bindings-tests/c/run.sh c-tests.log)
 
 step "C++ tests (aoscomm.hpp via find_package, GoogleTest; pkg-config consumers)"
 bash bindings-tests/cpp/run.sh 2>&1 | tee target/cpp-tests.log
@@ -43,18 +50,10 @@ cpp_failed=$(echo "$cpp_line" | grep -oE '[0-9]+ tests failed' | awk '{print $1}
 [ -n "$cpp_line" ] && [ "$cpp_failed" = 0 ] || { echo "C++ tests failed" >&2; exit 1; }
 
 step "Python tests (pip install ./py into a fresh venv; pytest; mypy/stubtest; bench smoke)"
-bash bindings-tests/python/run.sh 2>&1 | tee target/py-tests.log
-py_line=$(grep -E '^python tests: [0-9]+ passed, [0-9]+ failed$' target/py-tests.log | tail -n 1)
-py_passed=$(echo "$py_line" | awk '{print $3}')
-py_failed=$(echo "$py_line" | awk '{print $5}')
-[ -n "$py_line" ] && [ "$py_failed" = 0 ] || { echo "Python tests failed" >&2; exit 1; }
+py_passed=$(suite python bindings-tests/python/run.sh py-tests.log)
 
 step "uniffi tests (Kotlin on the JVM, uniffi-generated Python; Swift generated only)"
-bash bindings-tests/uniffi.sh 2>&1 | tee target/uniffi-tests.log
-u_line=$(grep -E '^uniffi tests: [0-9]+ passed, [0-9]+ failed$' target/uniffi-tests.log | tail -n 1)
-u_passed=$(echo "$u_line" | awk '{print $3}')
-u_failed=$(echo "$u_line" | awk '{print $5}')
-[ -n "$u_line" ] && [ "$u_failed" = 0 ] || { echo "uniffi tests failed" >&2; exit 1; }
+u_passed=$(suite uniffi bindings-tests/uniffi.sh uniffi-tests.log)
 
 step "fuzz smoke run: decoder, ${AOSCOMM_FUZZ_SECONDS:-60} s"
 mkdir -p fuzz/corpus/decode target
@@ -72,4 +71,4 @@ fi
 
 step "all tests passed"
 echo "rust ${passed}, C ${c_passed}, C++ ${cpp_total}, Python ${py_passed}, uniffi ${u_passed}"
-echo "tests: $((passed + c_passed + cpp_total + py_passed + u_passed)) passed, $((failed + c_failed + cpp_failed + py_failed + u_failed)) failed"
+echo "tests: $((passed + c_passed + cpp_total + py_passed + u_passed)) passed, $((failed + cpp_failed)) failed"

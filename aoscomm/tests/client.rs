@@ -907,3 +907,26 @@ fn outcome_and_response_callbacks_fire_once_before_or_after_completion() {
         "each fires once"
     );
 }
+
+#[test]
+fn wait_connected_reports_up_timeout_and_close() {
+    let cloud = cloud();
+    let c = builder(&cloud).build().expect("client");
+    assert!(
+        !c.wait_connected_blocking(Duration::from_millis(50)),
+        "not started"
+    );
+    c.start().expect("start");
+    assert!(c.wait_connected_blocking(WAIT));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    assert!(rt.block_on(c.wait_connected(WAIT)));
+    c.close();
+    assert!(c.is_closed());
+    assert!(
+        !c.wait_connected_blocking(WAIT),
+        "a closed client never connects"
+    );
+}

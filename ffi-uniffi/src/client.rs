@@ -189,23 +189,9 @@ impl UnitClient {
     /// Waits until connected; fails with the latest connection error, or `Timeout`.
     pub async fn wait_connected(&self, timeout_ms: u64) -> Result<(), AoscommError> {
         let c = self.get()?;
-        let events = c.subscribe();
-        let limit = Duration::from_millis(timeout_ms);
         let waiter = c.clone();
-        let connected = on_runtime(&c, async move {
-            let until = tokio::time::Instant::now() + limit;
-            loop {
-                if waiter.is_connected() {
-                    return true;
-                }
-                match tokio::time::timeout_at(until, events.recv()).await {
-                    Ok(Some(CoreEvent::Connected { .. })) => return true,
-                    Ok(Some(_)) => {}
-                    Ok(None) | Err(_) => return waiter.is_connected(),
-                }
-            }
-        })
-        .await?;
+        let limit = Duration::from_millis(timeout_ms);
+        let connected = on_runtime(&c, async move { waiter.wait_connected(limit).await }).await?;
         if connected {
             return Ok(());
         }

@@ -5,10 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use aoscomm::client::{
-    Client, ClientEvent, DeliveryHandle, RequestError, SendOptions, WithdrawOnDrop,
-};
-use aoscomm::protocol::Data;
+use aoscomm::client::{Client, DeliveryHandle, RequestError, SendOptions, WithdrawOnDrop};
 use aoscomm::protocol::MessageType;
 use aoscomm::session::MessageId;
 use pyo3::prelude::*;
@@ -70,10 +67,6 @@ impl NativeClient {
             Some(t) => crate::settings::seconds("timeout", t),
         }
     }
-}
-
-fn request_data(data: &Bound<'_, PyAny>) -> PyResult<Data> {
-    parse_data(data)
 }
 
 #[pymethods]
@@ -206,26 +199,14 @@ impl NativeClient {
     #[pyo3(signature = (timeout))]
     fn wait_connected(&self, py: Python<'_>, timeout: f64) -> PyResult<()> {
         let c = self.get()?;
-        let events = c.subscribe();
         let deadline = wait::deadline(Some(timeout), "timeout")?;
+        // In slices, so Ctrl-C is answered; each slice is the core's own wait.
         let connected = wait::blocking(py, deadline, |d| {
-            if c.is_connected() {
-                return Some(true);
-            }
-            match events.recv_timeout(d) {
-                Some(ClientEvent::Connected { .. }) => Some(true),
-                Some(_) => None,
-                // Timed out (look again next slice) or the client closed.
-                None => match events.try_recv() {
-                    Ok(Some(ClientEvent::Connected { .. })) => Some(true),
-                    Ok(_) => None,
-                    Err(_) => Some(false),
-                },
-            }
+            (c.wait_connected_blocking(d) || c.is_closed()).then_some(())
         })?;
         match connected {
-            Some(true) => Ok(()),
-            Some(false) => Err(errors::closed()),
+            Some(()) if c.is_connected() => Ok(()),
+            Some(()) => Err(errors::closed()),
             None => Err(not_connected(py, &c, timeout)),
         }
     }
@@ -239,19 +220,13 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let c = self.get()?;
         let limit = crate::settings::seconds("timeout", timeout)?;
-        let events = c.subscribe();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let until = tokio::time::Instant::now() + limit;
-            loop {
-                if c.is_connected() {
-                    return Ok(());
-                }
-                match tokio::time::timeout_at(until, events.recv()).await {
-                    Ok(Some(ClientEvent::Connected { .. })) => return Ok(()),
-                    Ok(Some(_)) => {}
-                    Ok(None) => return Err(errors::closed()),
-                    Err(_) => return Err(Python::attach(|py| not_connected(py, &c, timeout))),
-                }
+            if c.wait_connected(limit).await {
+                Ok(())
+            } else if c.is_closed() {
+                Err(errors::closed())
+            } else {
+                Err(Python::attach(|py| not_connected(py, &c, timeout)))
             }
         })
     }
@@ -323,7 +298,7 @@ impl NativeClient {
     ) -> PyResult<Message> {
         let limit = self.request_timeout(timeout)?;
         let c = self.get()?;
-        let d = request_data(data)?;
+        let d = parse_data(data)?;
         let r = c.submit_request(d, limit).map_err(errors::request_error)?;
         let mut guard = WithdrawOnDrop::new(&c, r.id());
         let deadline = Instant::now().checked_add(limit + Duration::from_secs(5));
@@ -351,7 +326,7 @@ impl NativeClient {
     ) -> PyResult<RequestCanceller> {
         let limit = self.request_timeout(timeout)?;
         let c = self.get()?;
-        let d = request_data(data)?;
+        let d = parse_data(data)?;
         let r = c.submit_request(d, limit).map_err(errors::request_error)?;
         let (b, f) = (bridge.get().shared.clone(), future.clone().unbind());
         r.on_response(move |res| b.complete(f, bridge::Outcome::Response(Box::new(res))));

@@ -513,6 +513,51 @@ impl Client {
         self.shared.connected.load(Ordering::SeqCst)
     }
 
+    /// Whether `close` has finished.
+    pub fn is_closed(&self) -> bool {
+        self.shared.close_report.get().is_some()
+    }
+
+    /// Waits until the WebSocket is up (true) or `timeout` passes, or the client closes
+    /// (false). Needs a tokio context (any runtime).
+    pub async fn wait_connected(&self, timeout: Duration) -> bool {
+        let events = self.subscribe();
+        let until = tokio::time::Instant::now() + timeout;
+        loop {
+            if self.is_connected() {
+                return true;
+            }
+            match tokio::time::timeout_at(until, events.recv()).await {
+                Ok(Some(ClientEvent::Connected { .. })) => return true,
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => return self.is_connected(),
+            }
+        }
+    }
+
+    /// Blocking [`wait_connected`](Self::wait_connected).
+    pub fn wait_connected_blocking(&self, timeout: Duration) -> bool {
+        let events = self.subscribe();
+        let deadline = Instant::now().checked_add(timeout);
+        loop {
+            if self.is_connected() {
+                return true;
+            }
+            let left = match deadline {
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) => left,
+                    None => return self.is_connected(),
+                },
+                None => Duration::from_secs(3600),
+            };
+            match events.recv_timeout(left) {
+                Some(ClientEvent::Connected { .. }) => return true,
+                Some(_) => {}
+                None => return self.is_connected(),
+            }
+        }
+    }
+
     /// Why the latest connection attempt failed, and in which stage; `None` once connected
     /// (or before any attempt failed).
     pub fn last_connect_error(&self) -> Option<(ConnectStage, Arc<TransportError>)> {
