@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+pub mod analysis;
 pub mod client;
 #[cfg(feature = "cloud")]
 pub mod cloud;

@@ -22,6 +22,10 @@ pub struct ClientConfig {
     pub cloud_response_wait_timeout: Duration,
     /// `cloudMessageLog`: append `TX: <json>` / `RX: <json>` lines to this file (§5.8).
     pub cloud_message_log: Option<PathBuf>,
+    /// Ours: start each message-log line with the time it was written
+    /// (`2026-12-03T16:31:42.123456Z TX: <json>`), which gives `aoscomm.analysis` ack latencies.
+    /// Off by default: the reference's lines carry no time.
+    pub cloud_message_log_timestamps: bool,
     /// Outbox bounds and what happens when they are reached.
     pub queue_max_messages: usize,
     pub queue_max_bytes: usize,
@@ -61,6 +65,7 @@ impl Default for ClientConfig {
             system_id: String::new(),
             cloud_response_wait_timeout: Duration::from_secs(10),
             cloud_message_log: None,
+            cloud_message_log_timestamps: false,
             queue_max_messages: 4096,
             queue_max_bytes: 64 * 1024 * 1024,
             overflow: OverflowPolicy::RejectNew,
@@ -173,6 +178,7 @@ impl ClientBuilder {
         reconnect_jitter: f64,
         event_queue_capacity: usize,
         worker_threads: usize,
+        cloud_message_log_timestamps: bool,
     }
 
     /// The whole configuration at once.

@@ -25,6 +25,7 @@ mod config;
 mod driver;
 mod events;
 mod message_log;
+mod recording;
 mod slot;
 
 use std::collections::HashMap;
@@ -37,6 +38,7 @@ use rustls::ClientConfig as TlsClientConfig;
 pub use config::{ClientBuilder, ClientConfig};
 pub use events::{ClientEvent, Closed, EventStream};
 
+use crate::analysis::LogDirection;
 use crate::protocol::{Data, DecodeError, Envelope, MessageType};
 use crate::session::{
     DeliveryOutcome, FailReason, MessageId, ReconnectConfig, ReconnectSchedule, Session,
@@ -46,6 +48,8 @@ use crate::tls::TlsError;
 use crate::transport::TransportError;
 use events::Subscriber;
 use message_log::MessageLog;
+pub use recording::{RecordedFrame, Recording};
+use recording::RecordingInner;
 use slot::Slot;
 
 /// The client cannot be created or started.
@@ -273,6 +277,7 @@ pub(crate) struct Shared {
     subscribers: Mutex<Vec<Arc<Subscriber>>>,
     pub(crate) close_report: Slot<CloseReport>,
     log: Mutex<Option<MessageLog>>,
+    recordings: Mutex<Vec<std::sync::Weak<RecordingInner>>>,
     pub(crate) stats: Mutex<ClientStats>,
     last_connect_error: Mutex<Option<(ConnectStage, Arc<TransportError>)>>,
 }
@@ -311,11 +316,20 @@ impl Shared {
         if let Some(l) = lock(&self.log).as_mut() {
             l.tx(frame);
         }
+        self.record(LogDirection::Tx, frame);
     }
 
     pub(crate) fn log_rx(&self, frame: &[u8]) {
         if let Some(l) = lock(&self.log).as_mut() {
             l.rx(frame);
+        }
+        self.record(LogDirection::Rx, frame);
+    }
+
+    fn record(&self, direction: LogDirection, frame: &[u8]) {
+        let mut recs = lock(&self.recordings);
+        if !recs.is_empty() {
+            recs.retain(|r| r.upgrade().is_some_and(|r| r.push(direction, frame)));
         }
     }
 
@@ -424,7 +438,7 @@ impl Client {
         let tls = config.tls.client_config()?;
         let log = match &config.cloud_message_log {
             Some(p) => Some(
-                MessageLog::open(p).map_err(|source| ClientError::MessageLog {
+                MessageLog::open(p, config.cloud_message_log_timestamps).map_err(|source| ClientError::MessageLog {
                     path: p.display().to_string(),
                     source,
                 })?,
@@ -472,6 +486,7 @@ impl Client {
             subscribers: Mutex::new(Vec::new()),
             close_report: Slot::new(),
             log: Mutex::new(log),
+            recordings: Mutex::new(Vec::new()),
             stats: Mutex::new(ClientStats::default()),
             last_connect_error: Mutex::new(None),
         });
@@ -487,6 +502,15 @@ impl Client {
 
     pub fn config(&self) -> &ClientConfig {
         &self.shared.config
+    }
+
+    /// Starts recording every frame (what the message log would hold) with a monotonic and a
+    /// wall-clock timestamp, keeping at most `max_bytes` of frame text (later frames are counted
+    /// as dropped). Several recordings may run at once.
+    pub fn record(&self, max_bytes: usize) -> Recording {
+        let (rec, weak) = Recording::new(max_bytes);
+        lock(&self.shared.recordings).push(weak);
+        rec
     }
 
     /// Starts connecting (and reconnecting until `close`). Non-important messages are accepted
