@@ -44,8 +44,14 @@ fn every_kind_of_line() {
         format!("TX: {alerts}"),
         format!("RX: {}", frame("ack", "t1", "")),
         String::new(),
-        format!("TX: {}", frame("alerts", "t2", r#","correlationId":"c9","items":[]"#)),
-        format!("TX: {}", frame("alerts", "t2", r#","correlationId":"c9","items":[]"#)),
+        format!(
+            "TX: {}",
+            frame("alerts", "t2", r#","correlationId":"c9","items":[]"#)
+        ),
+        format!(
+            "TX: {}",
+            frame("alerts", "t2", r#","correlationId":"c9","items":[]"#)
+        ),
         "hello world".to_string(),
         format!("TX: {}", frame("bogus", "t3", "")),
         format!("2026-12-03T10:00:01.500000Z RX: {}", frame("ack", "t2", "")),
@@ -57,7 +63,10 @@ fn every_kind_of_line() {
     let t = concat(tables);
     assert_eq!(t.line, vec![1, 2, 4, 5, 6, 7, 8, 9]);
     assert_eq!(t.invalid(), 3);
-    assert_eq!(t.valid, vec![true, true, true, true, false, false, true, false]);
+    assert_eq!(
+        t.valid,
+        vec![true, true, true, true, false, false, true, false]
+    );
     assert_eq!(t.direction[0], Some(LogDirection::Tx));
     assert_eq!(t.direction[1], Some(LogDirection::Rx));
     assert_eq!(t.direction[4], None);
@@ -88,7 +97,11 @@ fn every_kind_of_line() {
 
 #[test]
 fn crlf_and_a_final_newline_add_no_rows() {
-    let log = format!("TX: {}\r\nRX: {}\r\n", frame("ack", "a", ""), frame("ack", "b", ""));
+    let log = format!(
+        "TX: {}\r\nRX: {}\r\n",
+        frame("ack", "a", ""),
+        frame("ack", "b", "")
+    );
     let (tables, n) = parse_log(log.as_bytes(), 1, 0, 2, true);
     let t = concat(tables);
     assert_eq!(n, 2);
@@ -103,7 +116,10 @@ fn same_columns_whatever_the_threads_or_block_size() {
         match i % 5 {
             0 => log.push_str(&format!("RX: {}\n", frame("ack", &txn, ""))),
             1 => log.push_str("junk\n"),
-            _ => log.push_str(&format!("TX: {}\n", frame("alerts", &txn, r#","items":[]"#))),
+            _ => log.push_str(&format!(
+                "TX: {}\n",
+                frame("alerts", &txn, r#","items":[]"#)
+            )),
         }
     }
     assert!(log.len() > 3 << 20);
@@ -147,7 +163,11 @@ fn a_recording_keeps_every_frame_with_its_times() {
     let t = rec.to_table();
     assert_eq!(t.len(), 6, "3 alerts and 3 acks");
     assert_eq!(t.invalid(), 0);
-    let tx = t.direction.iter().filter(|d| **d == Some(LogDirection::Tx)).count();
+    let tx = t
+        .direction
+        .iter()
+        .filter(|d| **d == Some(LogDirection::Tx))
+        .count();
     assert_eq!(tx, 3);
     let mono: Vec<i64> = t.monotonic.iter().map(|m| m.expect("monotonic")).collect();
     assert!(mono.windows(2).all(|w| w[0] <= w[1]));

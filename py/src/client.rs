@@ -83,6 +83,7 @@ impl NativeClient {
         server_name = None,
         response_timeout = 10.0,
         message_log = None,
+        message_log_timestamps = false,
         queue_max_messages = 4096,
         queue_max_bytes = 67108864,
         overflow = "reject_new",
@@ -109,6 +110,7 @@ impl NativeClient {
         server_name: Option<String>,
         response_timeout: f64,
         message_log: Option<PathBuf>,
+        message_log_timestamps: bool,
         queue_max_messages: usize,
         queue_max_bytes: usize,
         overflow: &str,
@@ -133,6 +135,7 @@ impl NativeClient {
             server_name,
             response_timeout,
             message_log,
+            message_log_timestamps,
             queue_max_messages,
             queue_max_bytes,
             overflow,
@@ -181,6 +184,14 @@ impl NativeClient {
     #[getter]
     fn closed(&self) -> bool {
         self.get().is_err()
+    }
+
+    /// Starts an in-memory recording of every frame (see `aoscomm.analysis.record`).
+    #[pyo3(signature = (max_bytes=256 << 20))]
+    fn record(&self, max_bytes: usize) -> PyResult<crate::analysis::NativeRecording> {
+        Ok(crate::analysis::NativeRecording {
+            recording: self.get()?.record(max_bytes),
+        })
     }
 
     /// Counters since the client was created.

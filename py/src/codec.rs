@@ -92,6 +92,50 @@ impl Message {
         self.__repr_str()
     }
 
+    /// Jupyter's rich view: the header fields in a table and `data` as indented JSON.
+    fn _repr_html_(&self) -> PyResult<String> {
+        let data = self.envelope.data.encode().map_err(encode_err)?;
+        let pretty = serde_json::from_slice::<serde_json::Value>(&data)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or_else(|_| String::from_utf8_lossy(&data).into_owned());
+        let t = self.envelope.message_type();
+        let direction = if t.sent_by_unit() && t.received_by_unit() {
+            "both ways"
+        } else if t.sent_by_unit() {
+            "unit → cloud"
+        } else {
+            "cloud → unit"
+        };
+        let h = &self.envelope.header;
+        let mut rows = vec![
+            ("messageType", t.as_str().to_string()),
+            ("direction", direction.to_string()),
+            ("txn", h.txn.clone()),
+            ("systemId", h.system_id.clone()),
+        ];
+        if let Some(c) = &h.created_at {
+            rows.push(("createdAt", c.clone()));
+        }
+        if !self.envelope.data.correlation_id.is_empty() {
+            rows.push(("correlationId", self.envelope.data.correlation_id.clone()));
+        }
+        let mut out =
+            String::from("<div class=\"aoscomm-message\"><table style=\"text-align:left\">");
+        for (k, v) in rows {
+            out.push_str(&format!(
+                "<tr><th style=\"text-align:left\">{}</th><td><code>{}</code></td></tr>",
+                k,
+                html_escape(&v)
+            ));
+        }
+        out.push_str(&format!(
+            "</table><details open><summary>data ({} bytes)</summary><pre>{}</pre></details></div>",
+            data.len(),
+            html_escape(&pretty)
+        ));
+        Ok(out)
+    }
+
     fn __hash__(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -116,6 +160,22 @@ impl Message {
         s.push(')');
         s
     }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn decode_options(max_size: Option<usize>) -> DecodeOptions {

@@ -2,6 +2,7 @@
 //! in the `aoscomm` core; this crate converts arguments and results, releases the interpreter
 //! while waiting, and maps errors onto `aoscomm.errors`.
 
+mod analysis;
 mod bridge;
 mod client;
 mod cloud;
@@ -43,6 +44,9 @@ fn aoscomm_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::RequestCanceller>()?;
     m.add_class::<bridge::LoopBridge>()?;
     m.add_class::<cloud::NativeMockCloud>()?;
+    m.add_class::<analysis::ArrowStream>()?;
+    m.add_class::<analysis::NativeLogReader>()?;
+    m.add_class::<analysis::NativeRecording>()?;
     m.add_function(wrap_pyfunction!(codec::decode, m)?)?;
     m.add_function(wrap_pyfunction!(codec::decode_data, m)?)?;
     m.add_function(wrap_pyfunction!(codec::encode, m)?)?;

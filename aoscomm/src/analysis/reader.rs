@@ -60,9 +60,7 @@ impl<R: Read> LogReader<R> {
         let cut = loop {
             if !self.eof && buf.len() < searched + self.block {
                 let want = searched + self.block - buf.len();
-                let got = (&mut self.reader)
-                    .take(want as u64)
-                    .read_to_end(&mut buf)?;
+                let got = (&mut self.reader).take(want as u64).read_to_end(&mut buf)?;
                 if got < want {
                     self.eof = true;
                 }

@@ -48,8 +48,8 @@ use crate::tls::TlsError;
 use crate::transport::TransportError;
 use events::Subscriber;
 use message_log::MessageLog;
-pub use recording::{RecordedFrame, Recording};
 use recording::RecordingInner;
+pub use recording::{RecordedFrame, Recording};
 use slot::Slot;
 
 /// The client cannot be created or started.
@@ -438,9 +438,11 @@ impl Client {
         let tls = config.tls.client_config()?;
         let log = match &config.cloud_message_log {
             Some(p) => Some(
-                MessageLog::open(p, config.cloud_message_log_timestamps).map_err(|source| ClientError::MessageLog {
-                    path: p.display().to_string(),
-                    source,
+                MessageLog::open(p, config.cloud_message_log_timestamps).map_err(|source| {
+                    ClientError::MessageLog {
+                        path: p.display().to_string(),
+                        source,
+                    }
                 })?,
             ),
             None => None,

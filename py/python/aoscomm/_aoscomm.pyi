@@ -135,6 +135,7 @@ class NativeClient:
         server_name: Optional[str] = None,
         response_timeout: float = 10.0,
         message_log: Optional[str] = None,
+        message_log_timestamps: bool = False,
         queue_max_messages: int = 4096,
         queue_max_bytes: int = 67108864,
         overflow: str = "reject_new",
