@@ -28,4 +28,13 @@ with MockCloud() as cloud:
             return (await a.send(ALERTS)).status
 
     assert asyncio.run(main()) == "acked"
+
+# aoscomm.analysis imports without its extra and says what is missing when used.
+import aoscomm.analysis as an  # noqa: E402
+
+try:
+    an.read_log(b"TX: {}")
+    print("aoscomm.analysis: the extra is installed here")
+except an.MissingDependency as e:
+    assert "pip install 'aoscomm[analysis]'" in str(e), e
 print("abi3 smoke ok on", sys.version.split()[0])

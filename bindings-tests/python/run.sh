@@ -2,7 +2,7 @@
 # The Python module's tests, as a user gets it: `pip install ./py` into a fresh venv (maturin
 # builds the abi3 wheel, release profile, in the shared target dir), then the pytest suite
 # (codec, blocking and asyncio clients against the mock cloud, typing: mypy --strict and
-# stubtest), the same wheel on the other CPythons >= 3.9 present (abi3 smoke test), the
+# stubtest, aoscomm.analysis and the example notebook through nbclient), the same wheel on the other CPythons >= 3.9 present (abi3 smoke test), the
 # benchmark in its quick smoke mode, and `maturin develop` into a second venv.
 # Prints "python tests: N passed, M failed" last.
 set -euo pipefail
@@ -16,8 +16,8 @@ DEV_VENV=$TARGET/py-venv-develop
 echo "--- fresh venv: pip install ./py"
 rm -rf "$VENV"
 "$PY" -m venv "$VENV"
-"$VENV/bin/pip" install -q --disable-pip-version-check ./py
-"$VENV/bin/pip" install -q --disable-pip-version-check -r bindings-tests/python/requirements.txt
+"$VENV/bin/pip" install -q --disable-pip-version-check "./py[analysis]" \
+    -r bindings-tests/python/requirements.txt -r bindings-tests/python/bench/requirements.txt
 "$VENV/bin/python" -c 'import aoscomm, sys; print("aoscomm", aoscomm.__version__, "from", aoscomm.__file__)'
 
 echo "--- the same abi3 wheel on every other CPython >= 3.9 found"
@@ -48,6 +48,7 @@ rc=0
 echo "--- benchmark smoke run (quick)"
 bench_rc=0
 "$VENV/bin/python" bindings-tests/python/bench/bench_throughput.py --quick || bench_rc=$?
+"$VENV/bin/python" bindings-tests/python/bench/bench_read_log.py --quick || bench_rc=$?
 
 echo "--- maturin develop into a second venv"
 dev_rc=0

@@ -164,7 +164,7 @@ pub struct NativeLogReader {
 impl NativeLogReader {
     /// `source`: a path (str or PathLike) or bytes-like content.
     #[new]
-    #[pyo3(signature = (source, threads=0, block_size=32 << 20))]
+    #[pyo3(signature = (source, threads=0, block_size=33554432))]
     fn new(source: &Bound<'_, PyAny>, threads: usize, block_size: usize) -> PyResult<Self> {
         let (reader, total): (Source, u64) = if let Ok(b) = source.extract::<PyBackedBytes>() {
             let n = b.len() as u64;

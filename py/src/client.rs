@@ -187,7 +187,7 @@ impl NativeClient {
     }
 
     /// Starts an in-memory recording of every frame (see `aoscomm.analysis.record`).
-    #[pyo3(signature = (max_bytes=256 << 20))]
+    #[pyo3(signature = (max_bytes=268435456))]
     fn record(&self, max_bytes: usize) -> PyResult<crate::analysis::NativeRecording> {
         Ok(crate::analysis::NativeRecording {
             recording: self.get()?.record(max_bytes),

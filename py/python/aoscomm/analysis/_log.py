@@ -2,7 +2,7 @@
 
 import os
 import sys
-from typing import Any, Callable, Dict, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from .. import _aoscomm
 from .._aoscomm import Message, decode
@@ -109,12 +109,12 @@ class _CallbackProgress:
 def _progress(progress: Progress, total: int) -> Any:
     if progress is False:
         return None
-    if callable(progress) and progress is not True:
+    if progress is not None and not isinstance(progress, bool):
         return _CallbackProgress(progress, total)
     if progress is None and total < PROGRESS_THRESHOLD:
         return None
     try:
-        from tqdm.auto import tqdm  # the notebook widget in Jupyter, text elsewhere
+        from tqdm.auto import tqdm  # type: ignore[import-untyped,unused-ignore]  # widget in Jupyter
     except ImportError:
         return _TextProgress(total)
     return _TqdmProgress(tqdm, total)
@@ -131,7 +131,7 @@ def _types_mapper(pd: Any, pa: Any) -> Callable[[Any], Any]:
     return mapper
 
 
-def _to_pandas(streams: list, source: _FrameSource) -> Any:
+def _to_pandas(streams: List[Any], source: _FrameSource) -> Any:
     pd = _deps.pandas()
     pa = _deps.pyarrow()
     tables = [pa.RecordBatchReader.from_stream(s).read_all() for s in streams]
@@ -243,7 +243,7 @@ def add_data(df: Any) -> Any:
             content = f.read()
     elif src.kind == "bytes":
         content = src.value
-    out = []
+    out: List[Any] = []
     for off, size, ok in zip(df["offset"], df["size"], df["valid"]):
         if not ok:
             out.append(None)

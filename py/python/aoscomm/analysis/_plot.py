@@ -51,6 +51,11 @@ def timeline(df: Any, ax: Any = None) -> Any:
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels(order)
     ax.set_xlabel(xlabel)
+    if clock == "logged_at":
+        dates = _deps.require("matplotlib.dates", "plots")
+        locator = dates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
     ax.set_title("Messages over time")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")

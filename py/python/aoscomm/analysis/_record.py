@@ -1,6 +1,7 @@
 """Live recordings of a client's frames."""
 
-from typing import Any, Optional, Union
+import builtins
+from typing import Any
 
 from .._aoscomm import NativeRecording
 from . import _log
@@ -37,7 +38,7 @@ class Recording:
         """Frames not kept because ``max_bytes`` was reached."""
         return self._native.dropped
 
-    def frame(self, index: int) -> bytes:
+    def frame(self, index: int) -> builtins.bytes:
         """Frame ``index`` (0-based) as sent or received."""
         return bytes(self._native.frame(index))
 
@@ -48,7 +49,7 @@ class Recording:
         src = _log._FrameSource("recording", self._native)
         return _log._to_pandas([self._native.to_arrow()], src)
 
-    def to_log(self) -> bytes:
+    def to_log(self) -> builtins.bytes:
         """The frames as a timestamped message log (``<time> TX: <json>`` lines), readable by
         :func:`read_log` and by tools that strip the timestamp."""
         return bytes(self._native.to_log())
