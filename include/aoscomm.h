@@ -441,6 +441,13 @@ aoscomm_result aoscomm_config_set_server_name(struct aoscomm_config *cfg, const 
 aoscomm_result aoscomm_config_set_message_log_path(struct aoscomm_config *cfg, const char *s, size_t len);
 
 /**
+ * Ours: start each message-log line with the time it was written
+ * (`2026-12-03T16:31:42.123456Z TX: <json>`), for ack latencies in analysis. Off by default
+ * (the reference's lines carry no time).
+ */
+aoscomm_result aoscomm_config_set_message_log_timestamps(struct aoscomm_config *cfg, bool on);
+
+/**
  * `cloudResponseWaitTimeout` in ms (>= 1): ack wait before a resend, and the default
  * request timeout.
  */

@@ -281,6 +281,10 @@ class Config {
                   "aoscomm_config_set_message_log_path");
     return *this;
   }
+  Config& message_log_timestamps(bool on) {
+    detail::check(aoscomm_config_set_message_log_timestamps(raw(), on), "aoscomm_config_set_message_log_timestamps");
+    return *this;
+  }
   Config& response_timeout(std::chrono::milliseconds d) {
     detail::check(aoscomm_config_set_response_timeout_ms(raw(), detail::ms64(d)),
                   "aoscomm_config_set_response_timeout_ms");

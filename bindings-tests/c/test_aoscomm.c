@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -320,6 +321,45 @@ static void t_nack_and_resend(void) {
   CHECK(aoscomm_mock_cloud_received(f.m, UNIT_TO_CLOUD[0].type) == 2);
 out:
   fixture_down(&f);
+}
+
+/* The message log with timestamps: "<time> TX: <json>" then "<time> RX: <ack>". */
+static void t_message_log(void) {
+  aoscomm_mock_cloud *m = start_cloud();
+  aoscomm_config *cfg = NULL;
+  aoscomm_client *c = NULL;
+  FILE *f = NULL;
+  char path[64], line[4096];
+  snprintf(path, sizeof path, "/tmp/aoscomm-c-test-%d.log", (int)getpid());
+  unlink(path);
+  CHECK(m != NULL);
+  cfg = cloud_config(m);
+  CHECK(cfg != NULL);
+  CHECK_OK(aoscomm_config_set_message_log_path(cfg, path, slen(path)));
+  CHECK_OK(aoscomm_config_set_message_log_timestamps(cfg, true));
+  CHECK(aoscomm_config_set_message_log_timestamps(NULL, true) == AOSCOMM_RESULT_NULL_PARAMETER);
+  c = new_client(cfg);
+  CHECK(c != NULL);
+  CHECK_OK(aoscomm_client_start(c));
+  uint64_t id;
+  aoscomm_delivery d;
+  CHECK_OK(send_str(c, UNIT_TO_CLOUD[0].json, &id));
+  CHECK_OK(aoscomm_client_delivery(c, id, WAIT_MS, &d));
+  CHECK(d.status == 1);
+  aoscomm_client_free(c);
+  c = NULL;
+  f = fopen(path, "r");
+  CHECK(f != NULL);
+  CHECK(fgets(line, sizeof line, f) != NULL);
+  CHECK(strlen(line) > 32 && line[4] == '-' && line[10] == 'T' && strncmp(line + 26, "Z TX: {", 7) == 0);
+  CHECK(fgets(line, sizeof line, f) != NULL);
+  CHECK(strncmp(line + 26, "Z RX: {", 7) == 0 && strstr(line, "\"messageType\":\"ack\"") != NULL);
+out:
+  if (f) fclose(f);
+  unlink(path);
+  aoscomm_client_free(c);
+  aoscomm_config_free(cfg);
+  aoscomm_mock_cloud_free(m);
 }
 
 static void t_reconnect(void) {
@@ -778,6 +818,7 @@ static const test_case TESTS[] = {
     {"receive_every_type", t_receive_every_type},
     {"request_response", t_request_response},
     {"nack_and_resend", t_nack_and_resend},
+    {"message_log", t_message_log},
     {"reconnect", t_reconnect},
     {"event_callback", t_event_callback},
     {"would_deadlock", t_would_deadlock},

@@ -172,6 +172,23 @@ def test_progress_bar_uses_tqdm_when_forced(capsys: Any) -> None:
     assert "read_log" in capsys.readouterr().err
 
 
+def test_progress_without_tqdm_falls_back(monkeypatch: Any, capsys: Any) -> None:
+    from aoscomm.analysis import _log
+
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    an.read_log(big_log(100), progress=True)
+    err = capsys.readouterr().err
+    assert "read_log: 100% of" in err
+    # In a notebook kernel: IPython's own <progress> bar.
+    pytest.importorskip("IPython")
+    monkeypatch.setattr(_log, "_in_notebook", lambda: True)
+    bar = _log._progress(True, 1000)
+    assert isinstance(bar, _log._NotebookProgress)
+    bar.update_to(500)
+    assert "value='500'" in bar.bar._repr_html_()
+    capsys.readouterr()
+
+
 def test_missing_optional_dependency_names_the_extra(monkeypatch: Any, log_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     with pytest.raises(an.MissingDependency, match=r"needs pyarrow .*pip install 'aoscomm\[analysis\]'"):

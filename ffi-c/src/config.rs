@@ -251,6 +251,20 @@ pub unsafe extern "C" fn aoscomm_config_set_message_log_path(
     }
 }
 
+/// Ours: start each message-log line with the time it was written
+/// (`2026-12-03T16:31:42.123456Z TX: <json>`), for ack latencies in analysis. Off by default
+/// (the reference's lines carry no time).
+#[no_mangle]
+pub unsafe extern "C" fn aoscomm_config_set_message_log_timestamps(
+    cfg: *mut aoscomm_config,
+    on: bool,
+) -> aoscomm_result {
+    ffi_result!({
+        try_mut!(cfg, "cfg").inner.cloud_message_log_timestamps = on;
+        Ok(())
+    })
+}
+
 /// `cloudResponseWaitTimeout` in ms (>= 1): ack wait before a resend, and the default
 /// request timeout.
 #[no_mangle]

@@ -95,6 +95,7 @@ impl MockCloud {
             server_name: None,
             response_timeout_ms: 5000,
             message_log: None,
+            message_log_timestamps: false,
             queue_max_messages: 4096,
             drop_oldest_when_full: false,
             max_in_flight: 256,

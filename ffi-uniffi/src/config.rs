@@ -34,6 +34,9 @@ pub struct ClientConfig {
     /// `cloudMessageLog`: append `TX:`/`RX:` lines to this file.
     #[uniffi(default = None)]
     pub message_log: Option<String>,
+    /// Ours: start each log line with the time it was written (for ack latencies).
+    #[uniffi(default = false)]
+    pub message_log_timestamps: bool,
     #[uniffi(default = 4096)]
     pub queue_max_messages: u32,
     /// `false`: refuse new messages when full; `true`: drop the oldest non-important one.
@@ -94,6 +97,7 @@ impl ClientConfig {
             system_id: self.system_id.clone(),
             cloud_response_wait_timeout: ms("response_timeout_ms", self.response_timeout_ms)?,
             cloud_message_log: self.message_log.clone().map(Into::into),
+            cloud_message_log_timestamps: self.message_log_timestamps,
             queue_max_messages: count("queue_max_messages", self.queue_max_messages)?,
             overflow: if self.drop_oldest_when_full {
                 OverflowPolicy::DropOldestNonImportant

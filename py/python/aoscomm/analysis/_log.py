@@ -94,6 +94,27 @@ class _TqdmProgress:
         self.bar.close()
 
 
+class _NotebookProgress:
+    """IPython's own progress bar (an HTML <progress> element), for a notebook without tqdm."""
+
+    def __init__(self, progress_bar: Any, total: int) -> None:
+        self.bar = progress_bar(max(total, 1))
+        self.bar.display()
+
+    def update_to(self, done: int) -> None:
+        self.bar.progress = done
+
+    def close(self) -> None:
+        pass
+
+
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    get = getattr(shell, "get_ipython", None)
+    ip = get() if get is not None else None
+    return ip is not None and "ipykernel" in sys.modules and hasattr(ip, "kernel")
+
+
 class _CallbackProgress:
     def __init__(self, fn: Callable[[int, int], Any], total: int) -> None:
         self.fn = fn
@@ -116,6 +137,10 @@ def _progress(progress: Progress, total: int) -> Any:
     try:
         from tqdm.auto import tqdm  # type: ignore[import-untyped,unused-ignore]  # widget in Jupyter
     except ImportError:
+        if _in_notebook():
+            from IPython.display import ProgressBar  # type: ignore[import-not-found,unused-ignore]
+
+            return _NotebookProgress(ProgressBar, total)
         return _TextProgress(total)
     return _TqdmProgress(tqdm, total)
 
@@ -168,7 +193,8 @@ def read_log(
     so) and ``offset`` (where the JSON starts). Invalid lines keep whatever header fields their
     JSON has.
 
-    ``progress``: None shows a bar (tqdm, the notebook widget in Jupyter) for logs over 64 MB,
+    ``progress``: None shows a bar (tqdm, its widget in Jupyter; without tqdm the notebook's own
+    progress bar, or a line on stderr) for logs over 64 MB,
     True always, False never; a callable gets ``(bytes_done, bytes_total)`` after each block.
     ``with_data`` adds a ``data`` column of decoded dicts (one Python object per row: slow on
     large logs; :func:`data` decodes one row on demand instead).
