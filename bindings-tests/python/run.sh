@@ -2,7 +2,8 @@
 # The Python module's tests, as a user gets it: `pip install ./py` into a fresh venv (maturin
 # builds the abi3 wheel, release profile, in the shared target dir), then the pytest suite
 # (codec, blocking and asyncio clients against the mock cloud, typing: mypy --strict and
-# stubtest, aoscomm.analysis and the example notebook through nbclient), the same wheel on the other CPythons >= 3.9 present (abi3 smoke test), the
+# stubtest, aoscomm.analysis and the example notebook through nbclient; test_analysis.py again
+# on the oldest pandas/pyarrow/matplotlib the [analysis] extra accepts), the same wheel on the other CPythons >= 3.9 present (abi3 smoke test), the
 # benchmark in its quick smoke mode, and `maturin develop` into a second venv.
 # Prints "python tests: N passed, M failed" last.
 set -euo pipefail
@@ -45,6 +46,15 @@ rc=0
 (cd bindings-tests/python && "$VENV/bin/python" -m pytest -q -p no:randomly --junitxml="$TARGET/py-junit.xml") \
     | tee "$TARGET/py-pytest.log" || rc=$?
 
+echo "--- aoscomm.analysis on the oldest pandas / pyarrow / matplotlib the extra accepts"
+old_rc=0
+OLD_VENV=$TARGET/py-venv-oldest
+rm -rf "$OLD_VENV"
+"$PY" -m venv "$OLD_VENV"
+"$OLD_VENV/bin/pip" install -q --disable-pip-version-check "$WHEEL" -r bindings-tests/python/requirements-oldest.txt
+(cd bindings-tests/python && "$OLD_VENV/bin/python" -m pytest -q -p no:randomly test_analysis.py) \
+    | tee "$TARGET/py-pytest-oldest.log" || old_rc=$?
+
 echo "--- benchmark smoke run (quick)"
 bench_rc=0
 "$VENV/bin/python" bindings-tests/python/bench/bench_throughput.py --quick || bench_rc=$?
@@ -64,6 +74,12 @@ rm -f py/python/aoscomm/_aoscomm*.so
 passed=$( (grep -oE '[0-9]+ passed' "$TARGET/py-pytest.log" || true) | tail -n 1 | awk '{print $1}')
 failed=$( (grep -oE '[0-9]+ (failed|errors?)' "$TARGET/py-pytest.log" || true) | awk '{s+=$1} END {print s+0}')
 passed=${passed:-0}
+old_passed=$( (grep -oE '[0-9]+ passed' "$TARGET/py-pytest-oldest.log" || true) | tail -n 1 | awk '{print $1}')
+passed=$((passed + ${old_passed:-0}))
+if [ "$old_rc" -ne 0 ] || grep -qE '[0-9]+ (failed|errors?|skipped)' "$TARGET/py-pytest-oldest.log"; then
+    echo "aoscomm.analysis on the oldest supported versions: failed or skipped" >&2
+    failed=$((failed + 1))
+fi
 [ "$bench_rc" -eq 0 ] || { echo "benchmark smoke run failed" >&2; failed=$((failed + 1)); }
 [ "$dev_rc" -eq 0 ] || { echo "maturin develop failed" >&2; failed=$((failed + 1)); }
 [ "$abi_rc" -eq 0 ] || { echo "abi3 smoke test failed" >&2; failed=$((failed + 1)); }

@@ -13,7 +13,7 @@ use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::types::Int8Type;
 use arrow_array::{
     ArrayRef, BooleanArray, DictionaryArray, DurationNanosecondArray, Int64Array, Int8Array,
-    LargeStringArray, RecordBatch, RecordBatchIterator, StringArray, TimestampNanosecondArray,
+    RecordBatch, RecordBatchIterator, StringArray, TimestampNanosecondArray,
 };
 use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
@@ -28,25 +28,36 @@ fn schema() -> SchemaRef {
     Arc::new(Schema::new(vec![
         Field::new("line", DataType::Int64, false),
         Field::new("direction", dict, true),
-        Field::new("message_type", DataType::LargeUtf8, true),
-        Field::new("txn", DataType::LargeUtf8, true),
-        Field::new("correlation_id", DataType::LargeUtf8, true),
-        Field::new("system_id", DataType::LargeUtf8, true),
+        Field::new("message_type", DataType::Utf8, true),
+        Field::new("txn", DataType::Utf8, true),
+        Field::new("correlation_id", DataType::Utf8, true),
+        Field::new("system_id", DataType::Utf8, true),
         Field::new("created_at", ts.clone(), true),
         Field::new("logged_at", ts, true),
         Field::new("monotonic", DataType::Duration(TimeUnit::Nanosecond), true),
         Field::new("size", DataType::Int64, false),
         Field::new("valid", DataType::Boolean, false),
-        Field::new("error", DataType::LargeUtf8, true),
+        Field::new("error", DataType::Utf8, true),
         Field::new("offset", DataType::Int64, false),
     ]))
 }
 
+/// A `Utf8` array (32-bit offsets: what every pandas >= 2.0 takes as a pyarrow string column).
+/// A block's column holds far less than 2 GiB (short header fields and error texts).
 fn strings(c: StrColumn) -> Result<ArrayRef, ArrowError> {
     let nulls = (!c.all_valid()).then(|| NullBuffer::from(c.validity));
-    let offsets = OffsetBuffer::new(ScalarBuffer::from(c.offsets));
-    Ok(Arc::new(LargeStringArray::try_new(
-        offsets,
+    let offsets = c
+        .offsets
+        .into_iter()
+        .map(i32::try_from)
+        .collect::<Result<Vec<i32>, _>>()
+        .map_err(|_| {
+            ArrowError::InvalidArgumentError(
+                "a string column of one block exceeds 2 GiB: use a smaller block_size".into(),
+            )
+        })?;
+    Ok(Arc::new(StringArray::try_new(
+        OffsetBuffer::new(ScalarBuffer::from(offsets)),
         Buffer::from_vec(c.values),
         nulls,
     )?))

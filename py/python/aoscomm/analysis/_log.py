@@ -163,7 +163,12 @@ def _to_pandas(streams: List[Any], source: _FrameSource) -> Any:
     table = pa.concat_tables(tables) if len(tables) != 1 else tables[0]
     # Categories for the few distinct values: no Python string per row.
     i = table.schema.get_field_index("message_type")
-    table = table.set_column(i, "message_type", table.column(i).dictionary_encode())
+    col = table.column(i)
+    if col.num_chunks:
+        encoded = col.dictionary_encode()
+    else:  # an empty table has no chunks to encode
+        encoded = pa.chunked_array([], type=pa.dictionary(pa.int32(), col.type))
+    table = table.set_column(i, "message_type", encoded)
     df = table.to_pandas(types_mapper=_types_mapper(pd, pa))
     df.attrs[_ATTR] = source
     return df

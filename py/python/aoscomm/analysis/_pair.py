@@ -79,6 +79,9 @@ def pair(df: Any) -> Any:
     acks = base[is_ack].assign(direction=lambda x: x["direction"].map(_OTHER_SIDE))
     nacks = base[is_nack].assign(direction=lambda x: x["direction"].map(_OTHER_SIDE))
 
+    if msgs.empty:
+        return _no_pairs(pd)
+
     out = msgs.groupby(_KEY, sort=False).agg(
         message_type=("message_type", "first"),
         correlation_id=("correlation_id", "first"),
@@ -129,3 +132,28 @@ def pair(df: Any) -> Any:
     out["correlation_id"] = out["correlation_id"].astype(pd.StringDtype("pyarrow"))
     out["response_type"] = out["response_type"].astype(pd.StringDtype("pyarrow"))
     return out[list(PAIR_COLUMNS)].reset_index(drop=True)
+
+
+def _no_pairs(pd: Any) -> Any:
+    """The empty result, with the column types of a non-empty one."""
+    text = pd.StringDtype("pyarrow")
+    types = {
+        "direction": pd.CategoricalDtype(["TX", "RX"]),
+        "txn": text,
+        "message_type": "category",
+        "correlation_id": text,
+        "first_line": "int64",
+        "transmissions": "int64",
+        "resends": "int64",
+        "nacks": "int64",
+        "acked": "bool",
+        "ack_line": "Int64",
+        "first_sent": "datetime64[ns, UTC]",
+        "acked_at": "datetime64[ns, UTC]",
+        "ack_latency": "timedelta64[ns]",
+        "response_line": "Int64",
+        "response_type": text,
+        "response_latency": "timedelta64[ns]",
+        "valid": "bool",
+    }
+    return pd.DataFrame({c: pd.Series([], dtype=types[c]) for c in PAIR_COLUMNS})
