@@ -178,3 +178,33 @@ fn a_recording_keeps_every_frame_with_its_times() {
     assert_eq!(again.txn, t.txn);
     assert_eq!(again.logged_at.iter().filter(|x| x.is_some()).count(), 6);
 }
+
+#[test]
+fn a_line_longer_than_the_block_is_read_whole() {
+    let item = format!(
+        r#"{{"timestamp":"2026-01-01T00:00:00Z","tag":"systemAlert","node":{{"codename":"n"}},"message":"{}"}}"#,
+        "x".repeat(200)
+    );
+    let items = vec![item; 1000].join(",");
+    let long = frame("alerts", "long", &format!(r#","items":[{items}]"#));
+    assert!(long.len() > 4 * (64 << 10), "longer than four blocks");
+    let log = format!(
+        "TX: {}\nTX: {long}\nRX: {}\n",
+        frame("ack", "a", ""),
+        frame("ack", "long", "")
+    );
+    let tables = LogReader::new(log.as_bytes(), 1)
+        .with_block_size(64 << 10)
+        .read_all()
+        .expect("read");
+    let t = concat(tables);
+    assert_eq!(t.line, vec![1, 2, 3]);
+    assert_eq!(t.size[1], long.len() as u64);
+    // Read whole: the JSON parses (its header is read) and only the v7 item limit is broken.
+    assert_eq!(t.txn.get(1), Some("long"));
+    assert_eq!(t.valid, vec![true, false, true]);
+    assert_eq!(
+        t.error.get(1),
+        Some("data.items: more than 16 elements (got 1000)")
+    );
+}
