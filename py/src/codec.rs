@@ -1,6 +1,6 @@
 //! `aoscomm.decode`, `aoscomm.encode`, `aoscomm.decode_data` and the `Message` class.
 
-use aoscomm::protocol::{Data, DecodeOptions, Envelope, Header, MessageType, Timestamp};
+use aoscomm::protocol::{Data, DecodeOptions, Direction, Envelope, Header, MessageType, Timestamp};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -99,12 +99,10 @@ impl Message {
             .and_then(|v| serde_json::to_string_pretty(&v))
             .unwrap_or_else(|_| String::from_utf8_lossy(&data).into_owned());
         let t = self.envelope.message_type();
-        let direction = if t.sent_by_unit() && t.received_by_unit() {
-            "both ways"
-        } else if t.sent_by_unit() {
-            "unit → cloud"
-        } else {
-            "cloud → unit"
+        let direction = match t.direction() {
+            Direction::Both => "both ways",
+            Direction::UnitToCloud => "unit → cloud",
+            Direction::CloudToUnit => "cloud → unit",
         };
         let h = &self.envelope.header;
         let mut rows = vec![
@@ -163,7 +161,7 @@ impl Message {
 }
 
 /// Escapes text for HTML element content and attribute values.
-pub fn html_escape(s: &str) -> String {
+fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

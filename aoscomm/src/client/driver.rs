@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::analysis::LogDirection;
 use crate::discovery;
 use crate::protocol::ServiceDiscoveryRequest;
 use crate::session::{ConnectStep, ReconnectSchedule, SessionEvent};
@@ -166,7 +167,7 @@ async fn connection(shared: &Shared, mut conn: WsConnection) -> Ended {
                 .lock_session()
                 .poll_transmit(Instant::now().into_std());
             let Some(tx) = tx else { break };
-            shared.log_tx(&tx.bytes);
+            shared.log_frame(LogDirection::Tx, &tx.bytes);
             if tx.transmission > 1 {
                 shared.stats.lock().map(|mut s| s.resent += 1).ok();
             }
@@ -211,7 +212,7 @@ async fn connection(shared: &Shared, mut conn: WsConnection) -> Ended {
                         if bytes.is_empty() {
                             continue;
                         }
-                        shared.log_rx(&bytes);
+                        shared.log_frame(LogDirection::Rx, &bytes);
                         shared.stats.lock().map(|mut s| s.received_frames += 1).ok();
                         shared.lock_session().on_frame(&bytes, Instant::now().into_std());
                     }

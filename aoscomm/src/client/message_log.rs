@@ -8,7 +8,24 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
+use crate::analysis::LogDirection;
 use crate::protocol::Timestamp;
+
+/// Appends one log line: `[<time> ]TX: <json>\n` (the form `crate::analysis` reads back).
+pub(crate) fn append_line(
+    out: &mut Vec<u8>,
+    time: Option<Timestamp>,
+    direction: LogDirection,
+    frame: &[u8],
+) {
+    if let Some(t) = time {
+        out.extend_from_slice(format!("{t} ").as_bytes());
+    }
+    out.extend_from_slice(direction.as_str().as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(frame);
+    out.push(b'\n');
+}
 
 #[derive(Debug)]
 pub(crate) struct MessageLog {
@@ -32,14 +49,10 @@ impl MessageLog {
         })
     }
 
-    fn line(&mut self, prefix: &[u8], frame: &[u8]) {
+    pub fn line(&mut self, direction: LogDirection, frame: &[u8]) {
         let mut buf = Vec::with_capacity(frame.len() + 33);
-        if self.timestamps {
-            buf.extend_from_slice(format!("{} ", Timestamp::now()).as_bytes());
-        }
-        buf.extend_from_slice(prefix);
-        buf.extend_from_slice(frame);
-        buf.push(b'\n');
+        let time = self.timestamps.then(Timestamp::now);
+        append_line(&mut buf, time, direction, frame);
         let res = self.file.write_all(&buf).and_then(|()| self.file.flush());
         if let Err(e) = res {
             if !self.failed {
@@ -47,13 +60,5 @@ impl MessageLog {
             }
             self.failed = true;
         }
-    }
-
-    pub fn tx(&mut self, frame: &[u8]) {
-        self.line(b"TX: ", frame);
-    }
-
-    pub fn rx(&mut self, frame: &[u8]) {
-        self.line(b"RX: ", frame);
     }
 }

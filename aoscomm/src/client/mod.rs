@@ -312,21 +312,12 @@ impl Shared {
         *lock(&self.last_connect_error) = e;
     }
 
-    pub(crate) fn log_tx(&self, frame: &[u8]) {
+    /// A frame sent (TX, before each attempt) or received (RX): to the message log and to
+    /// every running recording.
+    pub(crate) fn log_frame(&self, direction: LogDirection, frame: &[u8]) {
         if let Some(l) = lock(&self.log).as_mut() {
-            l.tx(frame);
+            l.line(direction, frame);
         }
-        self.record(LogDirection::Tx, frame);
-    }
-
-    pub(crate) fn log_rx(&self, frame: &[u8]) {
-        if let Some(l) = lock(&self.log).as_mut() {
-            l.rx(frame);
-        }
-        self.record(LogDirection::Rx, frame);
-    }
-
-    fn record(&self, direction: LogDirection, frame: &[u8]) {
         let mut recs = lock(&self.recordings);
         if !recs.is_empty() {
             recs.retain(|r| r.upgrade().is_some_and(|r| r.push(direction, frame)));

@@ -147,10 +147,8 @@ impl Recording {
         let s = lock(&self.inner.state);
         let mut out = Vec::with_capacity(s.bytes + s.frames.len() * 32);
         for f in &s.frames {
-            let ts = Timestamp::from_unix_micros(f.wall_ns / 1000);
-            out.extend_from_slice(format!("{ts} {}: ", f.direction.as_str()).as_bytes());
-            out.extend_from_slice(&f.frame);
-            out.push(b'\n');
+            let time = Timestamp::from_unix_micros(f.wall_ns / 1000);
+            super::message_log::append_line(&mut out, Some(time), f.direction, &f.frame);
         }
         out
     }

@@ -2,7 +2,7 @@
 
 import os
 import sys
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Union
 
 from .. import _aoscomm
 from .._aoscomm import Message, decode
@@ -268,22 +268,12 @@ def data(df: Any, row: Any) -> Any:
 def add_data(df: Any) -> Any:
     """Adds a ``data`` column: the decoded ``data`` dict of each valid row, None otherwise."""
     src = _source(df)
-    content: Optional[bytes] = None
-    if src.kind == "path":
+    if src.kind == "path":  # one read of the file rather than a seek per row
         with open(src.value, "rb") as f:
-            content = f.read()
-    elif src.kind == "bytes":
-        content = src.value
-    out: List[Any] = []
-    for off, size, ok in zip(df["offset"], df["size"], df["valid"]):
-        if not ok:
-            out.append(None)
-            continue
-        if content is None:
-            text = src.read(int(off), int(size))
-        else:
-            text = content[int(off) : int(off) + int(size)]
-        out.append(decode(text).data)
-    df["data"] = out
+            src = _FrameSource("bytes", f.read())
+    df["data"] = [
+        decode(src.read(int(off), int(size))).data if ok else None
+        for off, size, ok in zip(df["offset"], df["size"], df["valid"])
+    ]
     return df
 

@@ -123,8 +123,7 @@ def pair(df: Any) -> Any:
     out = out.merge(resp, on="first_line", how="left")
     out["response_line"] = out["response_line"].astype("Int64")
     out["ack_line"] = out["ack_line"].astype("Int64")
-    if not isinstance(out["response_latency"].dtype, type(out["ack_latency"].dtype)):
-        out["response_latency"] = pd.to_timedelta(out["response_latency"])
+    out["response_latency"] = pd.to_timedelta(out["response_latency"])
     out["ack_latency"] = pd.to_timedelta(out["ack_latency"])
     out["direction"] = out["direction"].astype(pd.CategoricalDtype(["TX", "RX"]))
     out["message_type"] = out["message_type"].astype("category")

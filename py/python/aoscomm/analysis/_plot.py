@@ -35,12 +35,13 @@ def timeline(df: Any, ax: Any = None) -> Any:
     for d, marker, color in (("TX", ">", "tab:blue"), ("RX", "<", "tab:green")):
         sel = (direction == d).to_numpy()
         ax.scatter(x[sel], ypos[sel], marker=marker, color=color, s=30, label=f"{d} ({'unit → cloud' if d == 'TX' else 'cloud → unit'})")
+    # A message's transmissions after its first (pair() knows which line that is).
+    p = pair(df)
     is_msg = ~types.isin([ACK, NACK, _INVALID]) & rows["txn"].notna()
-    resend = is_msg & rows.duplicated(["direction", "txn"]) & is_msg
+    resend = is_msg & ~rows["line"].isin(set(p["first_line"].tolist()))
     if resend.any():
         sel = resend.to_numpy()
         ax.scatter(x[sel], ypos[sel], marker="x", color="red", s=70, label="resend")
-    p = pair(df)
     unacked_lines = set(p.loc[~p["acked"], "first_line"].tolist())
     un = rows["line"].isin(unacked_lines).to_numpy()
     if un.any():
